@@ -1,0 +1,3 @@
+from verdigris.cli.main import app
+
+app()

@@ -1,0 +1,79 @@
+"""create_app(settings): routers, error handlers, and a lifespan that owns the engine."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from verdigris.api import errors
+from verdigris.api.ratelimit import RateLimiter
+from verdigris.api.routes import ROUTERS
+from verdigris.config import RateLimit, Settings, database_url
+from verdigris.storage.engine import create_db_engine
+from verdigris.storage.migrate import upgrade
+
+BASE_PATH = "/developer_api/v1"
+
+
+class StripTrailingSlash:
+    """Serve `/people/3/` as `/people/3`: real Copper clients send both."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, clock: Callable[[], int] | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(settings.database_url)
+        if settings.migrate_on_start:
+            upgrade(engine)
+        app.state.engine = engine
+        app.state.rate_limiter = (
+            RateLimiter(engine, settings.rate_limit, app.state.clock_float)
+            if settings.rate_limit
+            else None
+        )
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Verdigris",
+        summary="Copper Developer API, self-hosted",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.clock = clock or (lambda: int(time.time()))
+    app.state.clock_float = time.monotonic
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=BASE_PATH)
+    app.add_middleware(StripTrailingSlash)  # type: ignore[arg-type]
+    return app
+
+
+def app_from_env() -> Any:
+    """uvicorn factory for `verdigris serve --workers N`: settings come from the environment."""
+    limit = os.environ.get("VERDIGRIS_RATE_LIMIT")
+    settings = Settings(
+        database_url=database_url(os.environ.get("VERDIGRIS_DB")),
+        rate_limit=RateLimit.parse(limit) if limit else None,
+        migrate_on_start=False,
+    )
+    return create_app(settings)

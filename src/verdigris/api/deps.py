@@ -1,0 +1,94 @@
+"""Request dependencies: the authenticated context, the JSON body, JSON responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import Engine
+
+from verdigris.config import Settings
+from verdigris.errors import BadRequest, PayloadTooLarge, Unauthorized
+from verdigris.storage import accounts
+from verdigris.storage.engine import read
+
+MAX_BODY = 1024 * 1024
+APPLICATION = "developer_api"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a handler needs: the database, who asks, and the clock."""
+
+    engine: Engine
+    settings: Settings
+    account_id: int
+    user_id: int
+    token_hash: str
+    clock: Callable[[], int]
+
+    def now(self) -> int:
+        return self.clock()
+
+
+async def authenticate(request: Request) -> Context:
+    headers = request.headers
+    token = headers.get("x-pw-accesstoken")
+    email = headers.get("x-pw-useremail")
+    if not token or not email:
+        raise Unauthorized("X-PW-AccessToken and X-PW-UserEmail are required")
+    if headers.get("x-pw-application") != APPLICATION:
+        raise Unauthorized(f"X-PW-Application must be {APPLICATION!r}")
+    state = request.app.state
+    with read(state.engine) as conn:
+        principal = accounts.authenticate(conn, token, email)
+    if state.rate_limiter is not None:
+        state.rate_limiter.check(principal.token_hash)
+    return Context(
+        state.engine, state.settings, principal.account_id, principal.user_id,
+        principal.token_hash, state.clock,
+    )  # fmt: skip
+
+
+Auth = Annotated[Context, Depends(authenticate)]
+
+
+async def read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise PayloadTooLarge(f"request body over {MAX_BODY} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge(f"request body over {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object; an empty body is {}; anything else is 400."""
+    raw = await read_body(request)
+    if not raw.strip():
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"malformed JSON body: {exc}") from None
+    if not isinstance(value, dict):
+        raise BadRequest("the JSON body must be an object")
+    return value
+
+
+Body = Annotated[dict[str, Any], Depends(json_object)]
+
+
+def json_response(
+    content: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(orjson.dumps(content), status, headers, media_type="application/json")

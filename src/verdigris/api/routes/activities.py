@@ -1,0 +1,5 @@
+"""Routes of /activities (placeholder until its issue lands)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

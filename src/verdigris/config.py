@@ -1,0 +1,45 @@
+"""Settings: built once by the CLI (or a test) and passed down; never a global."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = "./verdigris.db"
+
+
+def database_url(db: str | None) -> str:
+    """Turn `--db` (a file path or a SQLAlchemy URL) into a SQLAlchemy URL."""
+    value = db or os.environ.get("VERDIGRIS_DB") or DEFAULT_DB
+    if "://" in value:
+        if value.startswith(("postgresql://", "postgres://")):
+            # The driver we ship is psycopg 3; plain postgresql:// would ask for psycopg2.
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+    if value == ":memory:":
+        return "sqlite://"
+    return "sqlite:///" + str(Path(value).expanduser())
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `requests` per rolling `seconds`, per token."""
+
+    requests: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        requests, _, seconds = text.partition("/")
+        limit = cls(int(requests), float(seconds or 60))
+        if limit.requests < 1 or limit.seconds <= 0:
+            raise ValueError("rate limit must be REQUESTS/SECONDS with both above zero")
+        return limit
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///" + DEFAULT_DB
+    rate_limit: RateLimit | None = None
+    migrate_on_start: bool = True

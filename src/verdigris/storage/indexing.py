@@ -1,0 +1,189 @@
+"""Keep a record's table row, child rows, name tokens and counters in step.
+
+Every write of a person or lead (create, update, delete, load, convert) calls these,
+inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, delete, select
+
+from verdigris.domain.text import deletion_variants
+from verdigris.domain.types import Record, RecordType
+from verdigris.storage import schema
+from verdigris.storage.dialect import add_to_counter, insert_ignore
+from verdigris.storage.projection import (
+    CustomFieldTypes,
+    child_rows,
+    counter_keys,
+    lead_row,
+    person_row,
+    tokens_of,
+)
+
+CHILD_TABLES: tuple[Table, ...] = (
+    schema.record_tags,
+    schema.record_emails,
+    schema.record_phones,
+    schema.record_socials,
+    schema.custom_field_values,
+    schema.name_tokens,
+)
+MAX_FUZZY_TOKEN = 32
+"""Longer tokens get no deletion variants: they match exactly only (C(n,2) grows fast)."""
+
+
+def record_table(record_type: RecordType) -> Table:
+    return schema.people if record_type is RecordType.PERSON else schema.leads
+
+
+def table_row(account_id: int, record_type: RecordType, record: Record) -> dict[str, Any]:
+    if record_type is RecordType.PERSON:
+        return person_row(account_id, record)
+    return lead_row(account_id, record)
+
+
+def variant_depth(token: str) -> int:
+    """Deletions indexed for a stored token: enough for any query token's edit budget."""
+    if len(token) <= 1 or len(token) > MAX_FUZZY_TOKEN:
+        return 0
+    return 1 if len(token) <= 3 else 2
+
+
+def variant_rows(account_id: int, tokens: Iterable[str]) -> list[dict[str, Any]]:
+    return [
+        {"account_id": account_id, "variant": v, "token": t}
+        for t in tokens
+        for v in deletion_variants(t, variant_depth(t))
+    ]
+
+
+def add_vocabulary(conn: Connection, account_id: int, tokens: set[str]) -> None:
+    """Index the deletion neighbourhood of tokens this account has not seen yet."""
+    if not tokens:
+        return
+    tv = schema.token_variants
+    known = conn.execute(
+        select(tv.c.token).where(
+            tv.c.account_id == account_id, tv.c.variant.in_(tokens), tv.c.variant == tv.c.token
+        )
+    ).scalars()
+    insert_ignore(conn, tv, variant_rows(account_id, tokens - set(known)))
+
+
+def insert_records(
+    conn: Connection,
+    account_id: int,
+    record_type: RecordType,
+    records: Sequence[Record],
+    types: CustomFieldTypes,
+) -> None:
+    """Insert records with all their search rows and counter increments."""
+    if not records:
+        return
+    conn.execute(
+        record_table(record_type).insert(),
+        [table_row(account_id, record_type, r) for r in records],
+    )
+    _insert_children(conn, account_id, record_type, records, types)
+    add_vocabulary(conn, account_id, tokens_of(records))
+    change_counts(conn, account_id, record_type, _count(record_type, records), +1)
+
+
+def _insert_children(
+    conn: Connection,
+    account_id: int,
+    record_type: RecordType,
+    records: Sequence[Record],
+    types: CustomFieldTypes,
+) -> None:
+    batches: dict[str, list[dict[str, Any]]] = {t.name: [] for t in CHILD_TABLES}
+    for record in records:
+        for name, rows in child_rows(account_id, record_type, record, types).items():
+            batches[name].extend(rows)
+    for table in CHILD_TABLES:
+        if batches[table.name]:
+            conn.execute(table.insert(), batches[table.name])
+
+
+def delete_records(
+    conn: Connection, account_id: int, record_type: RecordType, records: Sequence[Record]
+) -> None:
+    """Delete records (as last read) with their search rows, followers and counts."""
+    if not records:
+        return
+    ids = [r["id"] for r in records]
+    table = record_table(record_type)
+    conn.execute(delete(table).where(table.c.account_id == account_id, table.c.id.in_(ids)))
+    _delete_children(conn, account_id, record_type, ids)
+    followers = schema.followers
+    conn.execute(delete(followers).where(_owned(followers, account_id, record_type, ids)))
+    change_counts(conn, account_id, record_type, _count(record_type, records), -1)
+
+
+def _owned(table: Table, account_id: int, record_type: RecordType, ids: list[int]) -> Any:
+    return and_(
+        table.c.account_id == account_id,
+        table.c.record_type == int(record_type),
+        table.c.record_id.in_(ids),
+    )
+
+
+def _delete_children(
+    conn: Connection, account_id: int, record_type: RecordType, ids: list[int]
+) -> None:
+    for table in CHILD_TABLES:
+        conn.execute(delete(table).where(_owned(table, account_id, record_type, ids)))
+
+
+def replace_record(
+    conn: Connection,
+    account_id: int,
+    record_type: RecordType,
+    old: Record,
+    new: Record,
+    types: CustomFieldTypes,
+) -> None:
+    """Store `new` in place of `old` (same id), keeping followers."""
+    table = record_table(record_type)
+    row = table_row(account_id, record_type, new)
+    conn.execute(
+        table.update().where(table.c.account_id == account_id, table.c.id == old["id"]), row
+    )
+    _delete_children(conn, account_id, record_type, [old["id"]])
+    _insert_children(conn, account_id, record_type, [new], types)
+    add_vocabulary(conn, account_id, tokens_of([new]))
+    change_counts(conn, account_id, record_type, _count(record_type, [old]), -1)
+    change_counts(conn, account_id, record_type, _count(record_type, [new]), +1)
+
+
+def _count(record_type: RecordType, records: Iterable[Record]) -> Counter[tuple[str, str]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for record in records:
+        counts.update(counter_keys(record_type, record))
+    return counts
+
+
+def change_counts(
+    conn: Connection,
+    account_id: int,
+    record_type: RecordType,
+    counts: Counter[tuple[str, str]],
+    sign: int,
+) -> None:
+    rows = [
+        {"account_id": account_id, "record_type": int(record_type), "field": f, "value": v,
+         "n": sign * n}
+        for (f, v), n in sorted(counts.items())
+    ]  # fmt: skip
+    add_to_counter(conn, schema.value_counts, rows)
+
+
+def custom_field_types(conn: Connection, account_id: int) -> dict[int, str]:
+    d = schema.custom_field_definitions
+    rows = conn.execute(select(d.c.id, d.c.data_type).where(d.c.account_id == account_id))
+    return {row.id: row.data_type for row in rows}

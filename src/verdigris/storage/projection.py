@@ -1,0 +1,194 @@
+"""Project a record (Copper's output shape) into its table row and its search rows.
+
+Every write path (HTTP writes, snapshot load, lead conversion) goes through here, so a
+record's folded sort keys, child rows, name tokens and counter keys are computed once,
+the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from verdigris.domain import custom_fields as cf
+from verdigris.domain.text import match_key, name_tokens, phone_digits, sort_key
+from verdigris.domain.types import Record, RecordType
+
+CustomFieldTypes = Mapping[int, str]
+"""Definition id -> data type, for the definitions of one account."""
+
+_ADDRESS_PARTS = (("city", "city"), ("state", "state"), ("postal_code", "zip"), ("country", "country"))
+
+
+def dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _first(items: object, key: str) -> str | None:
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        return sort_key(items[0].get(key))
+    return None
+
+
+def _address_columns(address: object) -> dict[str, Any]:
+    parts = address if isinstance(address, dict) else {}
+    columns: dict[str, Any] = {}
+    for part, sort_name in _ADDRESS_PARTS:
+        columns[f"{sort_name}_key"] = sort_key(parts.get(part))
+        columns[f"{part}_match"] = match_key(parts.get(part))
+    return columns
+
+
+def _common_row(account_id: int, record: Record) -> dict[str, Any]:
+    """Columns people and leads share."""
+    row: dict[str, Any] = {"account_id": account_id}
+    for key in ("id", "name", "prefix", "first_name", "middle_name", "last_name", "suffix"):
+        row[key] = record.get(key)
+    for key in ("details", "title", "assignee_id", "date_created", "date_modified"):
+        row[key] = record.get(key)
+    row["date_last_contacted"] = record.get("date_last_contacted")
+    row["interaction_count"] = record.get("interaction_count") or 0
+    row["address"] = None if record.get("address") is None else dumps(record["address"])
+    for key in ("phone_numbers", "socials", "tags", "websites"):
+        row[key] = dumps(record.get(key) or [])
+    row["custom_fields"] = dumps(_set_custom_values(record.get("custom_fields")))
+    row["name_key"] = sort_key(record.get("name"))
+    row["first_name_key"] = sort_key(record.get("first_name"))
+    row["last_name_key"] = sort_key(record.get("last_name"))
+    row["title_key"] = sort_key(record.get("title"))
+    row["phone_key"] = _first(record.get("phone_numbers"), "number")
+    row["socials_key"] = _first(record.get("socials"), "url")
+    row.update(_address_columns(record.get("address")))
+    return row
+
+
+def _set_custom_values(entries: object) -> dict[str, Any]:
+    """The stored map {definition id: value} of a record's `custom_fields` list."""
+    if not isinstance(entries, list):
+        return {}
+    return {
+        str(e["custom_field_definition_id"]): e.get("value")
+        for e in entries
+        if isinstance(e, dict) and e.get("value") not in (None, [], False, "")
+    }
+
+
+def person_row(account_id: int, record: Record) -> dict[str, Any]:
+    row = _common_row(account_id, record)
+    row["company_id"] = record.get("company_id")
+    row["contact_type_id"] = record.get("contact_type_id")
+    row["emails"] = dumps(record.get("emails") or [])
+    row["email_key"] = _first(record.get("emails"), "email")
+    row["leads_converted_from"] = dumps(record.get("leads_converted_from") or [])
+    row["date_lead_created"] = record.get("date_lead_created")
+    return row
+
+
+def lead_row(account_id: int, record: Record) -> dict[str, Any]:
+    row = _common_row(account_id, record)
+    email = record.get("email")
+    row["email"] = None if email is None else dumps(email)
+    row["email_key"] = sort_key(email.get("email")) if isinstance(email, dict) else None
+    row["company_name"] = record.get("company_name")
+    row["company_name_key"] = sort_key(record.get("company_name"))
+    row["customer_source_id"] = record.get("customer_source_id")
+    row["monetary_unit"] = record.get("monetary_unit")
+    value = record.get("monetary_value")
+    row["monetary_value"] = None if value is None else float(value)
+    row["status_id"] = record.get("status_id")
+    row["date_status_changed"] = record.get("date_status_changed") or record.get("date_created")
+    for key in ("converted_opportunity_id", "converted_contact_id", "converted_at"):
+        row[key] = record.get(key)
+    row["is_converted"] = is_converted(record)
+    return row
+
+
+def is_converted(record: Record) -> bool:
+    return record.get("converted_at") is not None or record.get("converted_contact_id") is not None
+
+
+def record_emails(record_type: RecordType, record: Record) -> list[str]:
+    """Folded emails of a record (a lead has at most one)."""
+    if record_type is RecordType.LEAD:
+        email = record.get("email")
+        items = [email] if isinstance(email, dict) else []
+    else:
+        items = record.get("emails") or []
+    keys = (match_key(i.get("email")) for i in items if isinstance(i, dict))
+    return sorted({k for k in keys if k})
+
+
+def child_rows(
+    account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of the shared child tables for one record, by table name."""
+    base = {"account_id": account_id, "record_type": int(record_type), "record_id": record["id"]}
+    tags = {match_key(t) for t in record.get("tags") or []} - {None}
+    phones = {phone_digits(p.get("number")) for p in _dicts(record.get("phone_numbers"))}
+    socials = {match_key(s.get("url")) for s in _dicts(record.get("socials"))}
+    tokens = set(name_tokens(record.get("name")))
+    return {
+        "record_tags": [{**base, "tag_key": t} for t in sorted(tags)],  # type: ignore[type-var]
+        "record_emails": [{**base, "email_key": e} for e in record_emails(record_type, record)],
+        "record_phones": [{**base, "digits": d} for d in sorted(phones - {None})],  # type: ignore[type-var]
+        "record_socials": [{**base, "url_key": s} for s in sorted(socials - {None})],  # type: ignore[type-var]
+        "custom_field_values": custom_value_rows(base, record.get("custom_fields"), types),
+        "name_tokens": [
+            {"account_id": account_id, "record_type": int(record_type), "token": t,
+             "record_id": record["id"]}
+            for t in sorted(tokens)
+        ],  # fmt: skip
+    }
+
+
+def _dicts(items: object) -> list[dict[str, Any]]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def custom_value_rows(
+    base: dict[str, Any], entries: object, types: CustomFieldTypes
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for key, value in _set_custom_values(entries).items():
+        definition_id = int(key)
+        data_type = types.get(definition_id)
+        if data_type is None or cf.is_unset(data_type, value):
+            continue
+        row = {**base, "definition_id": definition_id, "value_number": None, "value_text": None}
+        if data_type == "MultiSelect":
+            rows.extend({**row, "value_number": float(v), "position": i} for i, v in enumerate(value))
+        elif data_type in cf.TEXT_TYPES:
+            rows.append({**row, "value_text": str(value).casefold(), "position": 0})
+        elif data_type == "Checkbox":
+            rows.append({**row, "value_number": 1.0, "position": 0})
+        else:
+            rows.append({**row, "value_number": float(value), "position": 0})
+    return rows
+
+
+def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str]]:
+    """(field, value) pairs this record adds one to in `value_counts`.
+
+    Leads count under `all:` always, and under the bare field name only while not
+    converted (lead search leaves converted leads out by default).
+    """
+    keys = [("*", "")]
+    ids = ("assignee_id", "contact_type_id", "company_id")
+    if record_type is RecordType.LEAD:
+        ids = ("assignee_id", "customer_source_id", "status_id")
+    keys += [(f, "" if record.get(f) is None else str(record[f])) for f in ids]
+    address = record.get("address") if isinstance(record.get("address"), dict) else {}
+    for part, _ in _ADDRESS_PARTS:
+        keys.append((part, match_key(address.get(part)) or ""))  # type: ignore[union-attr]
+    tags = {match_key(t) for t in record.get("tags") or []} - {None}
+    keys += [("tag", t) for t in sorted(tags)] or [("tag", "")]  # type: ignore[arg-type]
+    if record_type is not RecordType.LEAD:
+        return keys
+    scoped = [(f"all:{f}", v) for f, v in keys]
+    return scoped if is_converted(record) else scoped + keys
+
+
+def tokens_of(records: Iterable[Record]) -> set[str]:
+    return {t for r in records for t in name_tokens(r.get("name"))}
