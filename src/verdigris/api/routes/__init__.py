@@ -1,8 +1,11 @@
-"""One APIRouter per resource; the search router comes first so /people/search is not an id."""
+"""One APIRouter per resource. Search and conversions come first so that
+/people/search and /leads/upsert are never read as record ids."""
 
 from verdigris.api.routes import (
     activities,
     companies,
+    conversions,
+    follows,
     leads,
     lookups,
     opportunities,
@@ -12,6 +15,8 @@ from verdigris.api.routes import (
 
 ROUTERS = [
     search.router,
+    conversions.router,
+    follows.router,
     people.router,
     leads.router,
     lookups.router,
