@@ -1,0 +1,1 @@
+"""Loaded table rows -> Copper JSON dicts in SPEC.md key order; pure, no database."""

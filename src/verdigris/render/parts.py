@@ -1,0 +1,71 @@
+"""Pieces every record shares: JSON columns, address, numbers and custom fields.
+
+Pure functions on values read from a table row; they never touch the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from verdigris.domain.custom_fields import unset_value
+from verdigris.domain.definitions import Definition
+from verdigris.domain.fields import ADDRESS_KEYS
+
+
+def parse_json(text: str | None, default: Any) -> Any:
+    """A JSON-text column; `default` when the column is NULL or empty."""
+    if not text:
+        return default
+    return orjson.loads(text)
+
+
+def json_list(text: str | None) -> list[Any]:
+    value = parse_json(text, [])
+    return value if isinstance(value, list) else []
+
+
+def address(text: str | None) -> dict[str, Any] | None:
+    """The address object with its five keys in order, or None."""
+    value = parse_json(text, None)
+    if not isinstance(value, dict):
+        return None
+    return {key: value.get(key) for key in ADDRESS_KEYS}
+
+
+def number(value: float | int | None) -> float | int | None:
+    """A Float column as Copper shows it: integral values as int (2500.0 -> 2500)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def custom_fields(
+    text: str | None, definitions: Sequence[Definition], type_name: str
+) -> list[dict[str, Any]]:
+    """Every definition available on `type_name`, in id order, with its value or unset default.
+
+    Values of definitions that no longer exist are never listed, and option ids no longer
+    among a definition's options are dropped, so schema edits never need a data rewrite
+    to render right.
+    """
+    stored: Mapping[str, Any] = parse_json(text, {})
+    out = []
+    for definition in definitions:
+        if definition.is_on(type_name):
+            value = _value(definition, stored.get(str(definition.id)))
+            out.append({"custom_field_definition_id": definition.id, "value": value})
+    return out
+
+
+def _value(definition: Definition, value: Any) -> Any:
+    if value is None:
+        return unset_value(definition.data_type)
+    if not definition.has_options:
+        return value
+    options = definition.option_ids
+    if definition.data_type == "MultiSelect":
+        return [v for v in value if v in options] if isinstance(value, list) else []
+    return value if value in options else None
