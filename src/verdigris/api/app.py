@@ -60,7 +60,8 @@ def create_app(settings: Settings, clock: Callable[[], int] | None = None) -> Fa
     )
     app.state.settings = settings
     app.state.clock = clock or (lambda: int(time.time()))
-    app.state.clock_float = time.monotonic
+    # Wall-clock seconds: the rate limit window is shared by worker processes.
+    app.state.clock_float = clock or time.time
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=BASE_PATH)

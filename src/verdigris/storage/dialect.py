@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+import orjson
+from sqlalchemy import Boolean, Connection, Table, Text, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -28,3 +32,34 @@ def add_to_counter(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
         index_elements=keys, set_={"n": table.c.n + statement.excluded.n}
     )
     conn.execute(statement, list(rows))
+
+
+class InValues(ColumnElement[bool]):
+    """`column IN (values)` bound as ONE parameter, so a list of any length stays one
+    variable (SQLite caps bound variables): json_each on SQLite, `= ANY(array)` on
+    PostgreSQL. Both still use the column's index."""
+
+    type = Boolean()
+    inherit_cache = False  # values live outside bind parameters until compiled
+
+    def __init__(self, column: ColumnElement[Any], values: Sequence[int | float | str]) -> None:
+        self.column = column
+        self.values = list(values)
+
+
+def in_values(column: ColumnElement[Any], values: Sequence[int | float | str]) -> InValues:
+    return InValues(column, values)
+
+
+@compiles(InValues, "sqlite")
+def _in_values_sqlite(element: InValues, compiler: SQLCompiler, **kw: Any) -> str:
+    values = bindparam(None, orjson.dumps(element.values).decode(), type_=Text())
+    column = compiler.process(element.column, **kw)
+    return f"{column} IN (SELECT value FROM json_each({compiler.process(values, **kw)}))"
+
+
+@compiles(InValues, "postgresql")
+def _in_values_postgresql(element: InValues, compiler: SQLCompiler, **kw: Any) -> str:
+    values = bindparam(None, element.values, type_=postgresql.ARRAY(element.column.type))
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY({compiler.process(values, **kw)})"

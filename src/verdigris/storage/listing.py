@@ -45,7 +45,11 @@ def _int_param(body: Mapping[str, Any], query: Mapping[str, str], key: str, defa
 
 
 def parse_page(
-    body: Mapping[str, Any], query: Mapping[str, str], sort_keys: Sequence[str], default: str
+    body: Mapping[str, Any],
+    query: Mapping[str, str],
+    sort_keys: Sequence[str],
+    default: str,
+    default_direction: str = "asc",
 ) -> Page:
     """The paging and sort of a search body, with every 400 of SPEC.md 3."""
     size = _int_param(body, query, "page_size", DEFAULT_PAGE_SIZE)
@@ -57,7 +61,7 @@ def parse_page(
     sort_by = _param(body, query, "sort_by") or default
     if sort_by not in sort_keys:
         raise BadRequest(f"sort_by: must be one of {', '.join(sort_keys)}")
-    direction = _param(body, query, "sort_direction") or "asc"
+    direction = _param(body, query, "sort_direction") or default_direction
     if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
         raise BadRequest("sort_direction: must be asc or desc")
     return Page(number, size, sort_by, direction.lower() == "desc")

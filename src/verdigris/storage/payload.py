@@ -8,9 +8,16 @@ from typing import Any
 
 from verdigris.errors import BadRequest
 
+MAX_ID = 2**63 - 1
+"""Ids are BIGINT columns; a larger number can name no record (and PostgreSQL rejects it)."""
+
 
 def is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_ID <= value <= MAX_ID
+
+
+def fits(value: int) -> bool:
+    return -MAX_ID <= value <= MAX_ID
 
 
 def text(body: Mapping[str, Any], key: str) -> str | None:
@@ -27,11 +34,12 @@ def integer(body: Mapping[str, Any], key: str) -> int | None:
     raise BadRequest(f"{key}: must be an integer or null")
 
 
-def obj(body: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+def obj(body: Mapping[str, Any], key: str, where: str = "") -> dict[str, Any] | None:
+    """body[key] when an object (or None); `where` prefixes the key in the message."""
     value = body.get(key)
     if value is None or isinstance(value, dict):
         return value
-    raise BadRequest(f"{key}: must be an object or null")
+    raise BadRequest(f"{where}{key}: must be an object or null")
 
 
 def id_list(body: Mapping[str, Any], key: str) -> list[int]:

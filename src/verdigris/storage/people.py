@@ -64,6 +64,7 @@ def update_person(
 def delete_person(conn: Connection, account_id: int, person_id: int) -> None:
     """Delete a person with its search rows and followers (404 when absent)."""
     old = get_stored(conn, account_id, PERSON, person_id)
+    lock(conn, account_id, "person")  # seeds the counter first: a deleted id is never reused
     delete_records(conn, account_id, PERSON, [old])
 
 
@@ -98,4 +99,5 @@ def _check_unique_emails(conn: Connection, account_id: int, record: Record) -> N
         )
     ).first()
     if taken is not None:
-        raise Unprocessable(f"emails: {taken.email_key} is already used by person {taken.record_id}")
+        owner = taken.record_id
+        raise Unprocessable(f"emails: {taken.email_key} is already used by person {owner}")

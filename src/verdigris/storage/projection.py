@@ -71,8 +71,13 @@ def _set_custom_values(entries: object) -> dict[str, Any]:
     return {
         str(e["custom_field_definition_id"]): e.get("value")
         for e in entries
-        if isinstance(e, dict) and e.get("value") not in (None, [], False, "")
+        if isinstance(e, dict) and not _blank(e.get("value"))
     }
+
+
+def _blank(value: object) -> bool:
+    # Identity for False: `0 in (False, ...)` is true, and a Float of 0 is a value.
+    return value is None or value is False or value == [] or value == ""
 
 
 def person_row(account_id: int, record: Record) -> dict[str, Any]:
@@ -192,3 +197,9 @@ def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str
 
 def tokens_of(records: Iterable[Record]) -> set[str]:
     return {t for r in records for t in name_tokens(r.get("name"))}
+
+
+def custom_value_map(entries: object) -> dict[str, Any]:
+    """The stored {definition id: value} map of a `custom_fields` list (companies and
+    opportunities keep it as JSON; used by snapshot loads)."""
+    return _set_custom_values(entries)

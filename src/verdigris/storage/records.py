@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Select, select
 
 from verdigris.domain.definitions import Definition, Option
 from verdigris.domain.types import Record, RecordType
+from verdigris.domain.validation import MAX_INT
 from verdigris.errors import NotFound
 from verdigris.render.lead import render_lead
 from verdigris.render.person import render_person
@@ -73,7 +74,10 @@ def _rows(
     conn: Connection, account_id: int, record_type: RecordType, ids: Sequence[int]
 ) -> dict[int, Any]:
     table = schema.people if record_type is RecordType.PERSON else schema.leads
-    query = _select(account_id, record_type).where(table.c.id.in_(list(ids)))
+    # An id past BIGINT (a path or body can say anything) names no record; PostgreSQL
+    # would reject it outright.
+    valid = [i for i in ids if -MAX_INT <= i < MAX_INT]
+    query = _select(account_id, record_type).where(table.c.id.in_(valid))
     return {row.id: row._mapping for row in conn.execute(query)}
 
 

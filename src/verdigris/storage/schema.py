@@ -343,3 +343,13 @@ activities = Table(
     Index("ix_activities_parent", "account_id", "parent_type", "parent_id", "activity_date"),
     Index("ix_activities_date", "account_id", "activity_date", "id"),
 )
+
+# Rate limiting (api/ratelimit.py): per token, the times of its requests in the rolling
+# window, as a JSON list. One row per token, locked while read and rewritten, so the
+# limit holds across worker processes.
+rate_limit_windows = Table(
+    "rate_limit_windows",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("hits", Text, nullable=False, default="[]"),
+)

@@ -1,5 +1,133 @@
-"""Routes of /lookups (placeholder until its issue lands)."""
+"""Routes of the account's lookups: contact types, customer sources, lead statuses,
+activity types, users, the account, and custom field definitions."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from verdigris.api import bodies
+from verdigris.api.deps import Auth, Body, json_response
+from verdigris.errors import BadRequest
+from verdigris.render.definition import render_definition
+from verdigris.storage import definitions, lookups, schema
+from verdigris.storage.engine import read, write
+from verdigris.storage.records import custom_field_definitions
+
+router = APIRouter(tags=["lookups"])
+MAX_POSITION = 100_000  # SPEC.md 3: only the first 100,000 matches can be paged to
+
+
+@router.get("/contact_types")
+async def contact_types(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.named(conn, ctx.account_id, schema.contact_types))
+
+
+@router.get("/customer_sources")
+async def customer_sources(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.named(conn, ctx.account_id, schema.customer_sources))
+
+
+@router.get("/lead_statuses")
+async def lead_statuses(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.lead_statuses(conn, ctx.account_id))
+
+
+@router.get("/activity_types")
+async def activity_types(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.activity_types(conn, ctx.account_id))
+
+
+@router.get("/account")
+async def account(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.account(conn, ctx.account_id))
+
+
+@router.get("/users")
+async def list_users(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.users(conn, ctx.account_id))
+
+
+@router.get("/users/{user_id:int}")
+async def get_user(ctx: Auth, user_id: int) -> Response:
+    with read(ctx.engine) as conn:
+        return json_response(lookups.get_user(conn, ctx.account_id, user_id))
+
+
+@router.post("/users/search", openapi_extra=bodies.body(bodies.PAGING, required=False))
+async def search_users(ctx: Auth, body: Body, request: Request) -> Response:
+    size, number = paging(body, dict(request.query_params))
+    offset = (number - 1) * size
+    limit = max(0, min(size, MAX_POSITION - offset))
+    with read(ctx.engine) as conn:
+        found = lookups.users(conn, ctx.account_id, limit, offset) if limit else []
+        total = min(lookups.count_users(conn, ctx.account_id), MAX_POSITION)
+    return json_response(found, headers={"X-PW-TOTAL": str(total)})
+
+
+def paging(body: dict[str, Any], query: dict[str, str]) -> tuple[int, int]:
+    """(page_size, page_number) as SPEC.md 3 reads them: body wins over query string."""
+    size = _page_value("page_size", body, query, 20)
+    number = _page_value("page_number", body, query, 1)
+    if not 1 <= size <= 200:
+        raise BadRequest("page_size: must be between 1 and 200")
+    if number < 1:
+        raise BadRequest("page_number: must be at least 1")
+    return size, number
+
+
+def _page_value(key: str, body: dict[str, Any], query: dict[str, str], default: int) -> int:
+    value: Any = body.get(key, query.get(key))
+    if value is None:
+        return default
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadRequest(f"{key}: must be an integer")
+    return value
+
+
+@router.get("/custom_field_definitions")
+async def list_definitions(ctx: Auth) -> Response:
+    with read(ctx.engine) as conn:
+        found = custom_field_definitions(conn, ctx.account_id)
+    return json_response([render_definition(d) for d in found])
+
+
+@router.get("/custom_field_definitions/{definition_id:int}")
+async def get_definition(ctx: Auth, definition_id: int) -> Response:
+    with read(ctx.engine) as conn:
+        found = definitions.get_definition(conn, ctx.account_id, definition_id)
+    return json_response(render_definition(found))
+
+
+_DEFINITION_BODY = bodies.body(bodies.CUSTOM_FIELD_DEFINITION)
+
+
+@router.post("/custom_field_definitions", openapi_extra=_DEFINITION_BODY)
+async def create_definition(ctx: Auth, body: Body) -> Response:
+    with write(ctx.engine) as conn:
+        created = definitions.create_definition(conn, ctx.account_id, body)
+    return json_response(render_definition(created))
+
+
+@router.put("/custom_field_definitions/{definition_id:int}", openapi_extra=_DEFINITION_BODY)
+async def update_definition(ctx: Auth, definition_id: int, body: Body) -> Response:
+    with write(ctx.engine) as conn:
+        updated = definitions.update_definition(conn, ctx.account_id, definition_id, body)
+    return json_response(render_definition(updated))
+
+
+@router.delete("/custom_field_definitions/{definition_id:int}")
+async def delete_definition(ctx: Auth, definition_id: int) -> Response:
+    with write(ctx.engine) as conn:
+        definitions.delete_definition(conn, ctx.account_id, definition_id)
+    return json_response({"id": definition_id, "is_deleted": True})

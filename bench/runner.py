@@ -1,0 +1,163 @@
+"""One client: each variant over HTTP against `verdigris serve`, then its raw SQL, side by side.
+
+Requests alternate server / raw SQL on the same body, so both see the same cache state;
+every variant runs once untimed first (warm cache). Non-200 answers are counted as
+errors, and a page or total that differs from the raw SQL's is counted as a difference.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from random import Random
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import Engine
+
+from bench import Body, Variant, Workload, rawsql
+from bench.records import POSITION
+from bench.stats import misses, summary
+from bench.values import Values
+
+BASE_PATH = "/developer_api/v1"
+
+
+@dataclass
+class Row:
+    """The figures of one variant at one page size."""
+
+    workload: str
+    variant: str
+    kind: str
+    describe: str
+    page_size: int
+    server: dict[str, float]
+    raw: dict[str, float]
+    total: int
+    errors: int = 0
+    differences: int = 0
+    misses: list[str] = field(default_factory=list)
+    example: dict[str, Any] = field(default_factory=dict)
+    slowest: dict[str, Any] = field(default_factory=dict)  # the body of the slowest request
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def headers(v: Values) -> dict[str, str]:
+    return {
+        "X-PW-AccessToken": v.token,
+        "X-PW-Application": "developer_api",
+        "X-PW-UserEmail": v.email,
+        "Content-Type": "application/json",
+    }
+
+
+def finish(body: Body, page_size: int) -> Body:
+    """Set the page size, and turn a match position into its page number."""
+    body = {**body, "page_size": page_size}
+    if POSITION in body:
+        body["page_number"] = body.pop(POSITION) // page_size + 1
+    return body
+
+
+def bodies(variant: Variant, values: Values, page_size: int, count: int, seed: int) -> list[Body]:
+    rng = Random(f"{seed}:{variant.name}:{page_size}")
+    return [finish(variant.build(values, rng), page_size) for _ in range(count)]
+
+
+def run_workload(
+    workload: Workload,
+    values: Values,
+    engine: Engine,
+    base_url: str,
+    repeat: int,
+    seed: int,
+    only: str | None = None,
+) -> list[Row]:
+    rows = []
+    with httpx.Client(base_url=base_url, headers=headers(values), timeout=60) as client:
+        for variant in workload:
+            if only and only not in variant.name:
+                continue
+            for size in variant.page_sizes:
+                row = run_variant(workload, variant, values, engine, client, size, repeat, seed)
+                rows.append(row)
+                print(_progress(row), flush=True)
+    return rows
+
+
+def run_variant(
+    workload: Workload,
+    variant: Variant,
+    values: Values,
+    engine: Engine,
+    client: httpx.Client,
+    size: int,
+    repeat: int,
+    seed: int,
+) -> Row:
+    path = f"{BASE_PATH}/{workload.record}/search"
+    todo = bodies(variant, values, size, repeat + 1, seed)
+    server: list[float] = []
+    raw: list[float] = []
+    totals: list[int] = []
+    row = Row(workload.name, variant.name, variant.kind, variant.describe, size, {}, {}, 0)
+    for i, body in enumerate(todo):
+        s_ms, got = _server(client, path, body)
+        r_ms, want = _raw(engine, workload.record, body, values)
+        if i == 0:
+            continue  # warm-up
+        server.append(s_ms)
+        raw.append(r_ms)
+        if s_ms > row.slowest.get("ms", 0.0):
+            row.slowest = {"ms": round(s_ms, 2), "raw_ms": round(r_ms, 2), "body": body}
+        if got is None or isinstance(got, str):
+            row.errors += 1
+            row.example = row.example or {"body": body, "error": got}
+            continue
+        totals.append(got[1])
+        if got != want:
+            row.differences += 1
+            row.example = row.example or {"body": body, "server": _short(got), "raw": _short(want)}
+    row.server, row.raw = summary(server), summary(raw)
+    row.total = sorted(totals)[len(totals) // 2] if totals else 0
+    row.misses = misses(variant.kind, row.server, row.raw)
+    return row
+
+
+def _server(client: httpx.Client, path: str, body: Body) -> tuple[float, Any]:
+    payload = orjson.dumps(body)
+    start = time.perf_counter()
+    try:
+        response = client.post(path, content=payload)
+    except httpx.HTTPError as exc:
+        return (time.perf_counter() - start) * 1000, f"{type(exc).__name__}: {exc}"
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200:
+        return elapsed, f"{response.status_code}: {response.text[:300]}"
+    ids = [r["id"] for r in orjson.loads(response.content)]
+    return elapsed, (ids, int(response.headers.get("x-pw-total", -1)))
+
+
+def _raw(engine: Engine, record: str, body: Body, v: Values) -> tuple[float, Any]:
+    start = time.perf_counter()
+    with engine.connect() as conn, conn.begin():
+        plan = rawsql.plan(conn, record, body, v.account_id, v.user_id, int(time.time()))
+        ids, total, _ = rawsql.run(conn, plan)
+    return (time.perf_counter() - start) * 1000, (ids, total)
+
+
+def _short(result: tuple[list[int], int]) -> dict[str, Any]:
+    return {"ids": result[0][:8], "total": result[1]}
+
+
+def _progress(row: Row) -> str:
+    flag = " ".join(row.misses) or "ok"
+    return (
+        f"{row.workload:6} {row.variant:28} ps={row.page_size:<3} p50 {row.server['p50']:7.2f}"
+        f" p99 {row.server['p99']:7.2f} | raw p50 {row.raw['p50']:7.2f} p99 {row.raw['p99']:7.2f}"
+        f" | total {row.total:6} err {row.errors} diff {row.differences} {flag}"
+    )

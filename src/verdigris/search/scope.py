@@ -1,0 +1,79 @@
+"""What a filter clause is built against: the account, the requesting user, the clock,
+and the record table; plus the two shapes every child-table filter takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, distinct, false, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from verdigris.domain.types import RecordType
+from verdigris.search.terms import Options
+from verdigris.storage import schema
+from verdigris.storage.dialect import in_values
+
+
+@dataclass(frozen=True)
+class Scope:
+    conn: Connection
+    account_id: int
+    user_id: int
+    now: int
+    record_type: RecordType
+
+    @property
+    def table(self) -> Table:
+        return schema.people if self.record_type is RecordType.PERSON else schema.leads
+
+    def child_ids(self, child: Table, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        """The record's id is among those of `child` rows meeting `conditions`."""
+        ids = select(child.c.record_id).where(
+            child.c.account_id == self.account_id,
+            child.c.record_type == int(self.record_type),
+            *conditions,
+        )
+        return self.table.c.id.in_(ids)
+
+    def options(
+        self,
+        child: Table,
+        column: ColumnElement[Any],
+        spec: Options,
+        *conditions: ColumnElement[bool],
+    ) -> ColumnElement[bool]:
+        """ANY / ALL / NONE of `spec.values` in `column` of `child`, plus records with no
+        `child` rows at all when `allow_empty` (tags, MultiSelect, Dropdown)."""
+        values = list(spec.values)
+        if not values:
+            matched: ColumnElement[bool] = false()
+        elif spec.option == "ALL":
+            matched = self._has_all(child, column, values, conditions)
+        else:
+            matched = self.child_ids(child, *conditions, in_values(column, values))
+            matched = ~matched if spec.option == "NONE" else matched
+        if not spec.allow_empty:
+            return matched
+        empty = ~self.child_ids(child, *conditions)
+        return or_(matched, empty) if values else empty
+
+    def _has_all(
+        self,
+        child: Table,
+        column: ColumnElement[Any],
+        values: list[Any],
+        conditions: tuple[ColumnElement[bool], ...],
+    ) -> ColumnElement[bool]:
+        ids = (
+            select(child.c.record_id)
+            .where(
+                child.c.account_id == self.account_id,
+                child.c.record_type == int(self.record_type),
+                *conditions,
+                in_values(column, values),
+            )
+            .group_by(child.c.record_id)
+            .having(func.count(distinct(column)) == len(values))
+        )
+        return self.table.c.id.in_(ids)

@@ -1,0 +1,298 @@
+"""The verdigris-snapshot/1 format: its shape as checkers, one per section and record.
+
+A checker returns None when a value is valid, else "<relative path>: <what is wrong>";
+the loader prefixes the account and record (`accounts[0] (id 1).people[3] (id 42)`).
+Pure: no I/O. References between sections are checked with `AccountRefs`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from verdigris.domain.custom_fields import AVAILABLE_ON, DATA_TYPES, NUMBER_TYPES, TEXT_TYPES
+
+FORMAT = "verdigris-snapshot/1"
+Check = Callable[[Any], "str | None"]
+HEADER_SECTIONS = (
+    "users", "contact_types", "customer_sources", "lead_statuses", "activity_types",
+    "custom_field_definitions", "companies", "opportunities",
+)  # fmt: skip
+RECORD_SECTIONS = ("people", "leads")
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def _simple(test: Callable[[Any], bool], expected: str, nullable: bool = True) -> Check:
+    def check(value: Any) -> str | None:
+        if (value is None and nullable) or test(value):
+            return None
+        return f": expected {expected}" + (" or null" if nullable else "")
+
+    return check
+
+
+STR = _simple(lambda v: type(v) is str, "a string")
+INT = _simple(_is_int, "an integer")
+NUMBER = _simple(_is_number, "a number")
+BOOL = _simple(lambda v: type(v) is bool, "true or false")
+REQ_STR = _simple(lambda v: type(v) is str, "a string", nullable=False)
+REQ_INT = _simple(_is_int, "an integer", nullable=False)
+REQ_BOOL = _simple(lambda v: type(v) is bool, "true or false", nullable=False)
+COUNT = _simple(lambda v: _is_int(v) and v >= 0, "a non-negative integer")
+TOKEN_HASH = _simple(lambda v: type(v) is str and _HASH.fullmatch(v), "a sha256 hex digest", False)
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f": expected one of {', '.join(choices)}"
+
+    return check
+
+
+def list_of(item: Check, nullable: bool = False) -> Check:
+    def check(value: Any) -> str | None:
+        if value is None and nullable:
+            return None
+        if type(value) is not list:
+            return ": expected a list"
+        for i, entry in enumerate(value):
+            error = item(entry)
+            if error:
+                return f"[{i}]{error}"
+        return None
+
+    return check
+
+
+def obj(fields: Mapping[str, Check], required: tuple[str, ...] = (), extra: bool = False) -> Check:
+    """An object with these keys (unknown keys are an error unless `extra`)."""
+
+    def check(value: Any) -> str | None:
+        if type(value) is not dict:
+            return ": expected an object"
+        for key in required:
+            if key not in value:
+                return f".{key}: is required"
+        for key, entry in value.items():
+            checker = fields.get(key)
+            if checker is None:
+                if extra:
+                    continue
+                return f".{key}: unknown key"
+            error = checker(entry)
+            if error:
+                return f".{key}{error}"
+        return None
+
+    return check
+
+
+def nullable(check: Check) -> Check:
+    return lambda value: None if value is None else check(value)
+
+
+def _entries(key: str) -> Check:
+    return list_of(obj({key: REQ_STR, "category": STR}, required=(key,)))
+
+
+ADDRESS = nullable(obj(dict.fromkeys(("street", "city", "state", "postal_code", "country"), STR)))
+CUSTOM_ENTRY = obj(
+    {"custom_field_definition_id": REQ_INT, "value": lambda v: None},
+    required=("custom_field_definition_id",),
+)
+_COMMON = {
+    "id": REQ_INT, "name": STR, "prefix": STR, "first_name": STR, "middle_name": STR,
+    "last_name": STR, "suffix": STR, "address": ADDRESS, "assignee_id": INT, "details": STR,
+    "phone_numbers": _entries("number"), "socials": _entries("url"), "tags": list_of(REQ_STR),
+    "title": STR, "websites": _entries("url"), "custom_fields": list_of(CUSTOM_ENTRY),
+    "date_created": INT, "date_modified": INT, "date_last_contacted": INT,
+    "interaction_count": COUNT, "followers": list_of(REQ_INT),
+}  # fmt: skip
+PERSON = obj(
+    _COMMON
+    | {"company_id": INT, "company_name": STR, "contact_type_id": INT,
+       "emails": _entries("email"), "date_lead_created": INT,
+       "leads_converted_from": list_of(obj({}, extra=True))},
+    required=("id",),
+)  # fmt: skip
+LEAD = obj(
+    _COMMON
+    | {"company_name": STR, "customer_source_id": INT,
+       "email": nullable(obj({"email": REQ_STR, "category": STR}, required=("email",))),
+       "monetary_unit": STR, "monetary_value": NUMBER, "status": STR, "status_id": INT,
+       "converted_opportunity_id": INT, "converted_contact_id": INT, "converted_at": INT,
+       "date_status_changed": INT},
+    required=("id",),
+)  # fmt: skip
+
+_NAMED = obj({"id": REQ_INT, "name": REQ_STR}, required=("id", "name"))
+SECTIONS: dict[str, Check] = {
+    "users": list_of(obj(
+        {"id": REQ_INT, "name": STR, "email": REQ_STR, "api_tokens": list_of(REQ_STR),
+         "api_token_hashes": list_of(TOKEN_HASH)},
+        required=("id", "email"),
+    )),
+    "contact_types": list_of(_NAMED),
+    "customer_sources": list_of(_NAMED),
+    "lead_statuses": list_of(obj(
+        {"id": REQ_INT, "name": REQ_STR, "order": INT, "is_default": BOOL},
+        required=("id", "name"),
+    )),
+    "activity_types": list_of(obj(
+        {"id": REQ_INT, "category": one_of("user", "system"), "name": REQ_STR,
+         "count_as_interaction": REQ_BOOL},
+        required=("id", "category", "name"),
+    )),
+    "custom_field_definitions": list_of(obj(
+        {"id": REQ_INT, "name": REQ_STR, "data_type": one_of(*DATA_TYPES),
+         "available_on": list_of(one_of(*AVAILABLE_ON)),
+         "options": list_of(obj({"id": REQ_INT, "name": REQ_STR, "rank": INT},
+                                required=("id", "name")))},
+        required=("id", "name", "data_type", "available_on"),
+    )),
+    "companies": list_of(obj(
+        {"id": REQ_INT, "name": REQ_STR, "address": ADDRESS, "assignee_id": INT,
+         "contact_type_id": INT, "details": STR, "email_domain": STR,
+         "phone_numbers": _entries("number"), "socials": _entries("url"),
+         "tags": list_of(REQ_STR), "websites": _entries("url"),
+         "custom_fields": list_of(CUSTOM_ENTRY), "interaction_count": COUNT,
+         "date_created": INT, "date_modified": INT},
+        required=("id", "name"),
+    )),
+    # Opportunities keep any other Copper field as given (the `doc` column).
+    "opportunities": list_of(obj(
+        {"id": REQ_INT, "name": REQ_STR, "primary_contact_id": INT,
+         "related_people": list_of(REQ_INT), "company_id": INT, "date_created": INT,
+         "date_modified": INT},
+        required=("id", "name"), extra=True,
+    )),
+}  # fmt: skip
+ACCOUNT_SCALARS: dict[str, Check] = {"id": REQ_INT, "name": REQ_STR}
+
+
+@dataclass
+class CustomField:
+    data_type: str
+    available_on: frozenset[str]
+    option_ids: frozenset[int]
+
+
+@dataclass
+class AccountRefs:
+    """Ids an account's records may refer to, gathered from its header sections."""
+
+    users: set[int] = field(default_factory=set)
+    contact_types: set[int] = field(default_factory=set)
+    customer_sources: set[int] = field(default_factory=set)
+    lead_statuses: set[int] = field(default_factory=set)
+    companies: set[int] = field(default_factory=set)
+    opportunities: set[int] = field(default_factory=set)
+    custom_fields: dict[int, CustomField] = field(default_factory=dict)
+
+
+def custom_value_error(definition: CustomField, value: Any) -> str | None:
+    """Why `value` cannot be stored under `definition`, or None."""
+    kind = definition.data_type
+    if value is None:
+        return None
+    if kind in TEXT_TYPES:
+        return STR(value)
+    if kind == "Date":
+        return INT(value)
+    if kind in NUMBER_TYPES:
+        return NUMBER(value)
+    if kind == "Checkbox":
+        return BOOL(value)
+    ids = value if kind == "MultiSelect" else [value]
+    if kind == "MultiSelect" and type(value) is not list:
+        return ": expected a list of option ids"
+    for option in ids:
+        if not _is_int(option) or option not in definition.option_ids:
+            return f": {option!r} is not an option of custom field definition"
+    return None
+
+
+def custom_fields_error(refs: AccountRefs, record_type: str, entries: Any) -> str | None:
+    seen: set[int] = set()
+    for i, entry in enumerate(entries or ()):
+        definition_id = entry["custom_field_definition_id"]
+        definition = refs.custom_fields.get(definition_id)
+        where = f".custom_fields[{i}]"
+        if definition is None:
+            return f"{where}.custom_field_definition_id: no definition {definition_id}"
+        if record_type not in definition.available_on:
+            return f"{where}.custom_field_definition_id: {definition_id} is not on {record_type}"
+        if definition_id in seen:
+            return f"{where}.custom_field_definition_id: {definition_id} given twice"
+        seen.add(definition_id)
+        error = custom_value_error(definition, entry.get("value"))
+        if error:
+            return f"{where}.value{error}"
+    return None
+
+
+def refs_error(record: Mapping[str, Any], references: Mapping[str, set[int]]) -> str | None:
+    """The first `key: id` of the record that names no row of its section."""
+    for key, known in references.items():
+        value = record.get(key)
+        if value is not None and value not in known:
+            return f".{key}: {value} is not in this account"
+    return None
+
+
+def duplicate_error(section: str, rows: list[dict[str, Any]]) -> str | None:
+    """A section's ids (and users' emails, options' ids) must be unique."""
+    seen: set[object] = set()
+    emails: set[str] = set()
+    for i, row in enumerate(rows):
+        key = (row.get("category"), row["id"]) if section == "activity_types" else row["id"]
+        if key in seen:
+            return f"[{i}].id: duplicate id {row['id']}"
+        seen.add(key)
+        if section == "users":
+            email = row["email"].strip().casefold()
+            if email in emails:
+                return f"[{i}].email: duplicate user email {row['email']!r}"
+            emails.add(email)
+        options = [o["id"] for o in row.get("options") or ()]
+        if len(set(options)) != len(options):
+            return f"[{i}].options: duplicate option id"
+    return None
+
+
+def section_error(section: str, rows: Any) -> str | None:
+    return SECTIONS[section](rows) or duplicate_error(section, rows)
+
+
+def account_refs(sections: Mapping[str, list[dict[str, Any]]]) -> AccountRefs:
+    """The reference sets of an account whose header sections are valid."""
+
+    def ids(name: str) -> set[int]:
+        return {row["id"] for row in sections.get(name) or ()}
+
+    definitions = {
+        d["id"]: CustomField(
+            d["data_type"], frozenset(d["available_on"]),
+            frozenset(o["id"] for o in d.get("options") or ()),
+        )
+        for d in sections.get("custom_field_definitions") or ()
+    }  # fmt: skip
+    return AccountRefs(
+        users=ids("users"),
+        contact_types=ids("contact_types"),
+        customer_sources=ids("customer_sources"),
+        lead_statuses=ids("lead_statuses"),
+        companies=ids("companies"),
+        opportunities=ids("opportunities"),
+        custom_fields=definitions,
+    )
