@@ -28,7 +28,8 @@ def state(db_url: str) -> dict[str, Any]:
     """Every row of the tables a conversion touches, to show that nothing changed."""
     engine = create_db_engine(db_url)
     tables = (schema.people, schema.leads, schema.companies, schema.opportunities,
-              schema.value_counts, schema.record_emails, schema.name_tokens, schema.id_sequences)  # fmt: skip
+              schema.value_counts, schema.record_emails, schema.name_tokens,
+              schema.id_sequences, schema.followers)  # fmt: skip
     with engine.connect() as conn:
         result = {t.name: sorted(map(tuple, conn.execute(select(t)))) for t in tables}
     engine.dispose()
@@ -59,8 +60,12 @@ def test_convert_with_company_and_opportunity(sample_client: TestClient) -> None
     assert opp["name"] == "Pam's deal" and opp["monetary_value"] == 5000
     assert opp["leads_converted_from"] == [{"lead_id": 5, "converted_timestamp": NOW}]
     lead = sample_client.get(f"{API}/leads/5", headers=JIM).json()
-    assert (lead["converted_contact_id"], lead["converted_opportunity_id"], lead["converted_at"]) == (
-        person["id"], opp["id"], NOW)  # fmt: skip
+    converted = (
+        lead["converted_contact_id"],
+        lead["converted_opportunity_id"],
+        lead["converted_at"],
+    )
+    assert converted == (person["id"], opp["id"], NOW)
     assert sample_client.get(f"{API}/people/{person['id']}", headers=JIM).json() == person
     assert 5 not in lead_ids(sample_client)
     assert 5 in lead_ids(sample_client, include_converted_leads=True)

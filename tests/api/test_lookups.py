@@ -187,3 +187,12 @@ def test_definitions_are_per_account(sample_client: TestClient) -> None:
     ]  # fmt: skip
     response = sample_client.delete(f"{API}/custom_field_definitions/3", headers=OTHER)
     assert error(response, 404)
+
+
+def test_openapi_describes_bodies(sample_client: TestClient) -> None:
+    paths = sample_client.get("/openapi.json").json()["paths"]
+    routes = [("/people", "post"), ("/people/{record_id}", "put"), ("/leads", "post"),
+              ("/leads/{record_id}", "put"), ("/people/fetch_by_email", "post"),
+              ("/users/search", "post"), ("/custom_field_definitions", "post")]  # fmt: skip
+    for path, method in routes:
+        assert "requestBody" in paths[API + path][method], path

@@ -19,6 +19,10 @@ def upsert(client: TestClient, properties: Any, field: str, value: Any, headers:
     return client.put(f"{API}/leads/upsert", json=body, headers=headers)
 
 
+def custom(value: dict[str, Any]) -> dict[str, Any]:
+    return {"field_name": "custom", "field_value": value}
+
+
 def lead_count(client: TestClient, headers: dict[str, str] = JIM) -> int:
     body = {"include_converted_leads": True}
     return int(client.post(f"{API}/leads/search", json=body, headers=headers).headers["X-PW-TOTAL"])
@@ -98,12 +102,9 @@ def test_converted_leads_are_not_matched(sample_client: TestClient) -> None:
         {"properties": {}, "match": {"field_name": "name", "field_value": ""}},
         {"properties": {}, "match": {"field_name": "email", "field_value": 3}},
         {"properties": {}, "match": {"field_name": "custom", "field_value": "x"}},
-        {"properties": {}, "match": {"field_name": "custom",
-                                     "field_value": {"custom_field_definition_id": 999, "value": 1}}},
-        {"properties": {}, "match": {"field_name": "custom",
-                                     "field_value": {"custom_field_definition_id": 8, "value": 99}}},
-        {"properties": {}, "match": {"field_name": "custom",
-                                     "field_value": {"custom_field_definition_id": 3, "value": None}}},
+        {"properties": {}, "match": custom({"custom_field_definition_id": 999, "value": 1})},
+        {"properties": {}, "match": custom({"custom_field_definition_id": 8, "value": 99})},
+        {"properties": {}, "match": custom({"custom_field_definition_id": 3, "value": None})},
         {"properties": {"name": 5}, "match": {"field_name": "name", "field_value": "nobody"}},
         {"properties": {"title": 5}, "match": {"field_name": "name", "field_value": "Test User"}},
     ],

@@ -18,16 +18,68 @@ from verdigris.storage.indexing import insert_records
 NOW = 1_700_000_000
 ACCOUNT, OTHER_ACCOUNT = 1, 2
 USERS = (1, 2, 3)
-FIRST = ["José", "Jose", "Zoë", "Zoe", "Ann", "Anne", "Jo", "Jim", "Jimmy", "Pam", "Pamela",
-         "Michael", "Micheal", "Mike", "Renée", "Søren", "ﬁona", "Straße", "STRASSE", "İlker",
-         "D'Arcy", "Jean-Luc", "Ng", "Li", "Al", "X Æ A-12", "", "  ", "zoé", "ALAN"]  # fmt: skip
-LAST = ["Müller", "Mueller", "Muller", "O'Brien", "OBrien", "Halpert", "Halpret", "Beesly",
-        "Beesley", "Scott", "Schott", "Bennett", "Benett", "Nguyễn", "García", "Garcia",
-        "van der Berg", "", None]  # fmt: skip
+FIRST = [
+    "José",
+    "Jose",
+    "Zoë",
+    "Zoe",
+    "Ann",
+    "Anne",
+    "Jo",
+    "Jim",
+    "Jimmy",
+    "Pam",
+    "Pamela",
+    "Michael",
+    "Micheal",
+    "Mike",
+    "Renée",
+    "Søren",
+    "ﬁona",
+    "Straße",
+    "STRASSE",
+    "İlker",
+    "D'Arcy",
+    "Jean-Luc",
+    "Ng",
+    "Li",
+    "Al",
+    "X Æ A-12",
+    "",
+    "  ",
+    "zoé",
+    "ALAN",
+]
+LAST = [
+    "Müller",
+    "Mueller",
+    "Muller",
+    "O'Brien",
+    "OBrien",
+    "Halpert",
+    "Halpret",
+    "Beesly",
+    "Beesley",
+    "Scott",
+    "Schott",
+    "Bennett",
+    "Benett",
+    "Nguyễn",
+    "García",
+    "Garcia",
+    "van der Berg",
+    "",
+    None,
+]
 TITLES = ["CEO", "ceo", " Manager", "Manager", "", None, "Ärzt", "zeta", "Zeta", "  "]
 EMAILS = ["jo@sabre.com", "JO@Sabre.com", "pam@dm.com", " pam@dm.com", "x@y.z", "ünï@cödé.de", ""]
 PHONES = ["(415) 555-1234", "415.555.1234", "4155551234", "+1 415 555 9999", "ext", "555-0000"]
-SOCIALS = ["https://linkedin.com/in/a", "HTTPS://LINKEDIN.COM/IN/A", "twitter.com/b", " twitter.com/b "]
+SOCIALS = [
+    "https://linkedin.com/in/a",
+    "HTTPS://LINKEDIN.COM/IN/A",
+    "twitter.com/b",
+    " twitter.com/b ",
+]
 TAGS = ["vip", "VIP", "Lead", "lead ", "cold", "Ärger", "ß", "SS", "  "]
 CITIES = ["Scranton", "scranton ", "Philadelphia", "Köln", "KÖLN", "", "  ", None]
 STATES = ["PA", "pa", "CA", "", None]
@@ -38,16 +90,50 @@ DATES = [NOW - 86_400 * d for d in (0, 1, 2, 30, 365)]
 FLOATS = [0, 1.5, 2.5, -3, 100]
 STRINGS = ["Foo", "FOO", "bar", "Äpfel", "äpfel"]
 DEFINITIONS = [
-    {"id": 3, "name": "Code", "data_type": "String", "available_on": ["person", "lead"], "options": []},
-    {"id": 6, "name": "Met", "data_type": "Date", "available_on": ["person", "lead"], "options": []},
-    {"id": 7, "name": "News", "data_type": "Checkbox", "available_on": ["person", "lead"], "options": []},
-    {"id": 8, "name": "Region", "data_type": "Dropdown", "available_on": ["person", "lead"],
-     "options": [20, 21]},
-    {"id": 9, "name": "Staff", "data_type": "Float", "available_on": ["person", "lead"], "options": []},
+    {
+        "id": 3,
+        "name": "Code",
+        "data_type": "String",
+        "available_on": ["person", "lead"],
+        "options": [],
+    },
+    {
+        "id": 6,
+        "name": "Met",
+        "data_type": "Date",
+        "available_on": ["person", "lead"],
+        "options": [],
+    },
+    {
+        "id": 7,
+        "name": "News",
+        "data_type": "Checkbox",
+        "available_on": ["person", "lead"],
+        "options": [],
+    },
+    {
+        "id": 8,
+        "name": "Region",
+        "data_type": "Dropdown",
+        "available_on": ["person", "lead"],
+        "options": [20, 21],
+    },
+    {
+        "id": 9,
+        "name": "Staff",
+        "data_type": "Float",
+        "available_on": ["person", "lead"],
+        "options": [],
+    },
     {"id": 10, "name": "Odds", "data_type": "Percentage", "available_on": ["lead"], "options": []},
-    {"id": 12, "name": "Interests", "data_type": "MultiSelect", "available_on": ["person", "lead"],
-     "options": [8, 9, 10]},
-]  # fmt: skip
+    {
+        "id": 12,
+        "name": "Interests",
+        "data_type": "MultiSelect",
+        "available_on": ["person", "lead"],
+        "options": [8, 9, 10],
+    },
+]
 OPPORTUNITIES = (1, 2, 3, 4)
 
 
@@ -57,10 +143,14 @@ def _pick(rng: random.Random, pool: list[Any], most: int) -> list[Any]:
 
 def _custom_fields(rng: random.Random, kind: str) -> list[dict[str, Any]]:
     values: dict[int, Any] = {
-        3: rng.choice(STRINGS), 6: rng.choice(DATES), 7: rng.random() < 0.5,
-        8: rng.choice([20, 21]), 9: rng.choice(FLOATS), 10: rng.choice(FLOATS),
+        3: rng.choice(STRINGS),
+        6: rng.choice(DATES),
+        7: rng.random() < 0.5,
+        8: rng.choice([20, 21]),
+        9: rng.choice(FLOATS),
+        10: rng.choice(FLOATS),
         12: _pick(rng, [8, 9, 10], 3),
-    }  # fmt: skip
+    }
     available = [d["id"] for d in DEFINITIONS if kind in d["available_on"]]
     return [
         {"custom_field_definition_id": i, "value": values[i] if rng.random() < 0.6 else None}
@@ -74,27 +164,41 @@ def _common(rng: random.Random, record_id: int, kind: str) -> dict[str, Any]:
     created = NOW - rng.randint(0, 400) * 86_400
     address = None
     if rng.random() < 0.8:
-        address = {"street": None, "city": rng.choice(CITIES), "state": rng.choice(STATES),
-                   "postal_code": rng.choice(ZIPS), "country": rng.choice(COUNTRIES)}  # fmt: skip
+        address = {
+            "street": None,
+            "city": rng.choice(CITIES),
+            "state": rng.choice(STATES),
+            "postal_code": rng.choice(ZIPS),
+            "country": rng.choice(COUNTRIES),
+        }
     contacted = rng.random() < 0.6
     return {
-        "id": record_id, "name": name, "first_name": first or None, "last_name": last,
-        "title": rng.choice(TITLES), "address": address,
+        "id": record_id,
+        "name": name,
+        "first_name": first or None,
+        "last_name": last,
+        "title": rng.choice(TITLES),
+        "address": address,
         "assignee_id": rng.choice([None, 1, 2, 3]),
         "phone_numbers": [{"number": n, "category": "work"} for n in _pick(rng, PHONES, 2)],
         "socials": [{"url": u, "category": "other"} for u in _pick(rng, SOCIALS, 2)],
-        "tags": _pick(rng, TAGS, 3), "websites": [],
+        "tags": _pick(rng, TAGS, 3),
+        "websites": [],
         "custom_fields": _custom_fields(rng, kind),
-        "date_created": created, "date_modified": created + rng.randint(0, 10) * 3600,
+        "date_created": created,
+        "date_modified": created + rng.randint(0, 10) * 3600,
         "date_last_contacted": created + rng.randint(0, 50) * 3600 if contacted else None,
         "interaction_count": rng.randint(0, 4) if contacted else 0,
-    }  # fmt: skip
+    }
 
 
 def person(rng: random.Random, record_id: int) -> dict[str, Any]:
     record = _common(rng, record_id, "person")
     record["emails"] = [{"email": e, "category": "work"} for e in _pick(rng, EMAILS, 2)]
-    record |= {"company_id": rng.choice([None, 2, 3, 4]), "contact_type_id": rng.choice([None, 5, 8])}
+    record |= {
+        "company_id": rng.choice([None, 2, 3, 4]),
+        "contact_type_id": rng.choice([None, 5, 8]),
+    }
     return record
 
 
@@ -104,13 +208,15 @@ def lead(rng: random.Random, record_id: int) -> dict[str, Any]:
     converted = rng.random() < 0.2
     record |= {
         "email": None if email is None else {"email": email, "category": "work"},
-        "company_name": rng.choice(COMPANY_NAMES), "customer_source_id": rng.choice([None, 4, 5]),
-        "monetary_value": rng.choice([None, 0, 100, 2500, 2500.5]), "monetary_unit": "USD",
+        "company_name": rng.choice(COMPANY_NAMES),
+        "customer_source_id": rng.choice([None, 4, 5]),
+        "monetary_value": rng.choice([None, 0, 100, 2500, 2500.5]),
+        "monetary_unit": "USD",
         "status_id": rng.choice([5, 6, 7]),
         "date_status_changed": record["date_created"] + rng.randint(0, 20) * 86_400,
         "converted_at": NOW if converted else None,
         "converted_contact_id": 1 if converted else None,
-    }  # fmt: skip
+    }
     return record
 
 
@@ -121,10 +227,13 @@ def build(seed: int, count: int) -> tuple[World, World]:
     leads = [lead(rng, i) for i in range(1, count + 1)]
     definitions = {d["id"]: d for d in DEFINITIONS}
     opportunities = [
-        {"id": o, "primary_contact_id": rng.choice([None, *range(1, 30)]),
-         "related_people": rng.sample(range(1, count + 1), rng.randint(0, 3))}
+        {
+            "id": o,
+            "primary_contact_id": rng.choice([None, *range(1, 30)]),
+            "related_people": rng.sample(range(1, count + 1), rng.randint(0, 3)),
+        }
         for o in OPPORTUNITIES
-    ]  # fmt: skip
+    ]
     return (
         World("person", people, _followers(rng, people), opportunities, definitions),
         World("lead", leads, _followers(rng, leads), [], definitions),
@@ -146,8 +255,10 @@ def load(engine: Engine, people: World, leads: World) -> None:
         for world, record_type in ((people, RecordType.PERSON), (leads, RecordType.LEAD)):
             insert_records(conn, ACCOUNT, record_type, world.records, types)
             _follow(conn, ACCOUNT, record_type, world.followers)
-            others = [person(rng, i) if record_type is RecordType.PERSON else lead(rng, i)
-                      for i in range(1, 40)]  # fmt: skip
+            others = [
+                person(rng, i) if record_type is RecordType.PERSON else lead(rng, i)
+                for i in range(1, 40)
+            ]
             insert_records(conn, OTHER_ACCOUNT, record_type, others, types)
             _follow(conn, OTHER_ACCOUNT, record_type, {r["id"]: set(USERS) for r in others})
         _opportunities(conn, people)
@@ -157,30 +268,54 @@ def _definitions(conn: Any, account: int) -> None:
     for d in DEFINITIONS:
         row = {k: d[k] for k in ("id", "name", "data_type")}
         available = "[" + ",".join(f'"{a}"' for a in d["available_on"]) + "]"
-        conn.execute(schema.custom_field_definitions.insert(),
-                     {**row, "account_id": account, "available_on": available})  # fmt: skip
+        conn.execute(
+            schema.custom_field_definitions.insert(),
+            {**row, "account_id": account, "available_on": available},
+        )
         for rank, option in enumerate(d["options"]):
-            conn.execute(schema.custom_field_options.insert(),
-                         {"account_id": account, "definition_id": d["id"], "id": option,
-                          "name": f"o{option}", "rank": rank})  # fmt: skip
+            conn.execute(
+                schema.custom_field_options.insert(),
+                {
+                    "account_id": account,
+                    "definition_id": d["id"],
+                    "id": option,
+                    "name": f"o{option}",
+                    "rank": rank,
+                },
+            )
 
 
-def _follow(conn: Any, account: int, record_type: RecordType, followers: dict[int, set[int]]) -> None:
-    rows = [{"account_id": account, "record_type": int(record_type), "user_id": u, "record_id": r}
-            for r, users in followers.items() for u in users]  # fmt: skip
+def _follow(
+    conn: Any, account: int, record_type: RecordType, followers: dict[int, set[int]]
+) -> None:
+    rows = [
+        {"account_id": account, "record_type": int(record_type), "user_id": u, "record_id": r}
+        for r, users in followers.items()
+        for u in users
+    ]
     if rows:
         conn.execute(schema.followers.insert(), rows)
 
 
 def _opportunities(conn: Any, people: World) -> None:
-    theirs = [{"id": o, "primary_contact_id": o + 30, "related_people": [o + 31]}
-              for o in OPPORTUNITIES]  # fmt: skip
+    theirs = [
+        {"id": o, "primary_contact_id": o + 30, "related_people": [o + 31]} for o in OPPORTUNITIES
+    ]
     for account, opportunities in ((ACCOUNT, people.opportunities), (OTHER_ACCOUNT, theirs)):
         for o in opportunities:
-            conn.execute(schema.opportunities.insert(),
-                         {"account_id": account, "id": o["id"], "name": f"o{o['id']}",
-                          "primary_contact_id": o["primary_contact_id"], "date_created": NOW,
-                          "date_modified": NOW})  # fmt: skip
+            conn.execute(
+                schema.opportunities.insert(),
+                {
+                    "account_id": account,
+                    "id": o["id"],
+                    "name": f"o{o['id']}",
+                    "primary_contact_id": o["primary_contact_id"],
+                    "date_created": NOW,
+                    "date_modified": NOW,
+                },
+            )
             for p in o["related_people"]:
-                conn.execute(schema.opportunity_people.insert(),
-                             {"account_id": account, "opportunity_id": o["id"], "person_id": p})  # fmt: skip
+                conn.execute(
+                    schema.opportunity_people.insert(),
+                    {"account_id": account, "opportunity_id": o["id"], "person_id": p},
+                )

@@ -12,16 +12,24 @@ from typing import Any
 
 CAP = 100_000
 TEXT_SORTS = {
-    "name": ("name",), "first_name": ("first_name",), "last_name": ("last_name",),
-    "title": ("title",), "company_name": ("company_name",),
-    "city": ("address", "city"), "state": ("address", "state"),
-    "country": ("address", "country"), "zip": ("address", "postal_code"),
-}  # fmt: skip
+    "name": ("name",),
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "title": ("title",),
+    "company_name": ("company_name",),
+    "city": ("address", "city"),
+    "state": ("address", "state"),
+    "country": ("address", "country"),
+    "zip": ("address", "postal_code"),
+}
 NUMBER_SORTS = {
-    "date_modified": "date_modified", "date_created": "date_created",
-    "interaction_count": "interaction_count", "date_last_contacted": "date_last_contacted",
-    "value": "monetary_value", "inactive_days": "date_last_contacted",
-}  # fmt: skip
+    "date_modified": "date_modified",
+    "date_created": "date_created",
+    "interaction_count": "interaction_count",
+    "date_last_contacted": "date_last_contacted",
+    "value": "monetary_value",
+    "inactive_days": "date_last_contacted",
+}
 
 
 @dataclass
@@ -172,7 +180,9 @@ def custom_ok(world: World, record: dict[str, Any], spec: dict[str, Any]) -> boo
     if kind in ("Dropdown", "MultiSelect"):
         have = set() if value is None else set(value if isinstance(value, list) else [value])
         option = (spec.get("option") or "ANY").upper()
-        return options_ok(have, option, set(id_list(spec.get("value"))), spec.get("allow_empty") is True)
+        return options_ok(
+            have, option, set(id_list(spec.get("value"))), spec.get("allow_empty") is True
+        )
     if kind == "Checkbox":
         return spec.get("value") is None or (value is True) == spec["value"]
     if kind in ("String", "Text", "URL"):
@@ -182,7 +192,11 @@ def custom_ok(world: World, record: dict[str, Any], spec: dict[str, Any]) -> boo
     if low is None and high is None and exact is None:
         return True
     return value is not None and all(
-        [low is None or value >= low, high is None or value <= high, exact is None or value == exact]
+        [
+            low is None or value >= low,
+            high is None or value <= high,
+            exact is None or value == exact,
+        ]
     )
 
 
@@ -197,10 +211,14 @@ def opportunity_people(world: World, ids: list[int]) -> set[int]:
 def bound(actual: Any, low: Any, high: Any) -> bool:
     if low is None and high is None:
         return True
-    return actual is not None and (low is None or actual >= low) and (high is None or actual <= high)
+    return (
+        actual is not None and (low is None or actual >= low) and (high is None or actual <= high)
+    )
 
 
-def matches(world: World, record: dict[str, Any], body: dict[str, Any], user: int, now: int) -> bool:  # noqa: C901
+def matches(
+    world: World, record: dict[str, Any], body: dict[str, Any], user: int, now: int
+) -> bool:  # noqa: C901
     g = body.get
     checks = []
     if g("ids") is not None and id_list(g("ids")):
@@ -209,7 +227,10 @@ def matches(world: World, record: dict[str, Any], body: dict[str, Any], user: in
         checks.append(name_matches(g("name"), record.get("name")))
     if g("phone_number") is not None and not blank(g("phone_number")):
         want = digits(g("phone_number"))
-        checks.append(bool(want) and any(digits(p["number"]) == want for p in record.get("phone_numbers") or []))
+        checks.append(
+            bool(want)
+            and any(digits(p["number"]) == want for p in record.get("phone_numbers") or [])
+        )
     wanted = [e for e in id_list(g("emails")) if not blank(e)]
     if wanted:
         checks.append(any(same_text(e, w) for e in emails(record) for w in wanted))
@@ -231,18 +252,25 @@ def matches(world: World, record: dict[str, Any], body: dict[str, Any], user: in
         checks.append(tags_ok(record, g("tags")))
     socials = [s for s in id_list(g("socials")) if not blank(s)]
     if socials:
-        checks.append(any(same_text(s["url"], w) for s in record.get("socials") or [] for w in socials))
+        checks.append(
+            any(same_text(s["url"], w) for s in record.get("socials") or [] for w in socials)
+        )
     if g("followed") is not None:
         follows = user in world.followers.get(record["id"], set())
         checks.append(follows if g("followed") == 1 else not follows)
     if g("age") is not None:
         checks.append(record["date_created"] >= now - g("age"))
     for name, column in [
-        ("interaction_count", "interaction_count"), ("interaction_date", "date_last_contacted"),
-        ("created_date", "date_created"), ("modified_date", "date_modified"),
-        *([("monetary_value", "monetary_value"), ("status_change_date", "date_status_changed")]
-          if world.kind == "lead" else []),
-    ]:  # fmt: skip
+        ("interaction_count", "interaction_count"),
+        ("interaction_date", "date_last_contacted"),
+        ("created_date", "date_created"),
+        ("modified_date", "date_modified"),
+        *(
+            [("monetary_value", "monetary_value"), ("status_change_date", "date_status_changed")]
+            if world.kind == "lead"
+            else []
+        ),
+    ]:
         checks.append(bound(record.get(column), g(f"minimum_{name}"), g(f"maximum_{name}")))
     if world.kind == "lead" and not g("include_converted_leads"):
         checks.append(not is_converted(record))

@@ -28,7 +28,9 @@ PEOPLE, LEADS = dataset.build(seed=4, count=COUNT)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def loaded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('properties') / 'search.db'}"
         engine = create_db_engine(url)
@@ -49,8 +51,12 @@ def _pool(values: list[Any]) -> st.SearchStrategy[Any]:
 
 def _tokens(names: list[str | None]) -> st.SearchStrategy[str]:
     words = sorted({w for n in names if n for w in n.split()})
-    typo = st.tuples(st.sampled_from(words), st.integers(0, 8)).map(lambda p: p[0][: p[1]] + p[0][p[1] + 1 :])
-    return st.one_of(st.sampled_from(words), typo, st.lists(st.sampled_from(words), max_size=3).map(" ".join))
+    typo = st.tuples(st.sampled_from(words), st.integers(0, 8)).map(
+        lambda p: p[0][: p[1]] + p[0][p[1] + 1 :]
+    )
+    return st.one_of(
+        st.sampled_from(words), typo, st.lists(st.sampled_from(words), max_size=3).map(" ".join)
+    )
 
 
 IDS = st.lists(st.integers(-2, COUNT + 5), min_size=1, max_size=4)
@@ -67,61 +73,91 @@ def _address(pool: list[Any]) -> st.SearchStrategy[Any]:
 
 TAG_VALUES = st.lists(_pool(dataset.TAGS + ["nope"]), max_size=3)
 TAGS = TAG_VALUES | st.fixed_dictionaries(
-    {}, optional={"option": st.sampled_from(["ANY", "ALL", "NONE", "any"]), "value": TAG_VALUES,
-                  "allow_empty": st.booleans()},
-)  # fmt: skip
+    {},
+    optional={
+        "option": st.sampled_from(["ANY", "ALL", "NONE", "any"]),
+        "value": TAG_VALUES,
+        "allow_empty": st.booleans(),
+    },
+)
 DATE = st.sampled_from(dataset.DATES) | st.integers(dataset.NOW - 400 * 86_400, dataset.NOW)
 
 
 def _custom_field(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     options = st.fixed_dictionaries(
         {"custom_field_definition_id": st.just(12)},
-        optional={"value": st.lists(st.sampled_from([8, 9, 10]), max_size=3),
-                  "option": st.sampled_from(["ANY", "ALL", "NONE"]), "allow_empty": st.booleans()},
-    )  # fmt: skip
+        optional={
+            "value": st.lists(st.sampled_from([8, 9, 10]), max_size=3),
+            "option": st.sampled_from(["ANY", "ALL", "NONE"]),
+            "allow_empty": st.booleans(),
+        },
+    )
     dropdown = st.fixed_dictionaries(
         {"custom_field_definition_id": st.just(8)},
         optional={"value": st.sampled_from([20, 21, [20, 21]]), "allow_empty": st.booleans()},
     )
     number = st.fixed_dictionaries(
         {"custom_field_definition_id": st.sampled_from([6, 9] + ([10] if kind == "lead" else []))},
-        optional={"minimum_value": st.sampled_from(dataset.DATES + dataset.FLOATS),
-                  "maximum_value": st.sampled_from(dataset.DATES + dataset.FLOATS)},
-    )  # fmt: skip
-    exact = st.fixed_dictionaries({"custom_field_definition_id": st.just(9), "value": _pool(dataset.FLOATS)})
-    checkbox = st.fixed_dictionaries({"custom_field_definition_id": st.just(7), "value": st.booleans()})
-    string = st.fixed_dictionaries({"custom_field_definition_id": st.just(3), "value": _pool(dataset.STRINGS)})
+        optional={
+            "minimum_value": st.sampled_from(dataset.DATES + dataset.FLOATS),
+            "maximum_value": st.sampled_from(dataset.DATES + dataset.FLOATS),
+        },
+    )
+    exact = st.fixed_dictionaries(
+        {"custom_field_definition_id": st.just(9), "value": _pool(dataset.FLOATS)}
+    )
+    checkbox = st.fixed_dictionaries(
+        {"custom_field_definition_id": st.just(7), "value": st.booleans()}
+    )
+    string = st.fixed_dictionaries(
+        {"custom_field_definition_id": st.just(3), "value": _pool(dataset.STRINGS)}
+    )
     return st.one_of(options, dropdown, number, exact, checkbox, string)
 
 
 def _filters(world: World) -> dict[str, st.SearchStrategy[Any]]:
     names = [r["name"] for r in world.records]
     common = {
-        "ids": IDS, "name": _tokens(names), "phone_number": _pool(dataset.PHONES),
+        "ids": IDS,
+        "name": _tokens(names),
+        "phone_number": _pool(dataset.PHONES),
         "emails": _pool(dataset.EMAILS) | st.lists(_pool(dataset.EMAILS), max_size=2),
         "assignee_ids": st.lists(st.sampled_from([-2, 1, 2, 3]), min_size=1, max_size=2),
-        "city": _address(dataset.CITIES), "state": _address(dataset.STATES),
-        "postal_code": _address(dataset.ZIPS), "country": _address(dataset.COUNTRIES),
-        "tags": TAGS, "socials": st.lists(_pool(dataset.SOCIALS), max_size=2),
-        "followed": st.sampled_from([1, 2]), "age": st.integers(0, 400 * 86_400),
-        "minimum_interaction_count": st.integers(0, 4), "maximum_interaction_count": st.integers(0, 4),
-        "minimum_interaction_date": DATE, "maximum_interaction_date": DATE,
-        "minimum_created_date": DATE, "maximum_created_date": DATE,
-        "minimum_modified_date": DATE, "maximum_modified_date": DATE,
+        "city": _address(dataset.CITIES),
+        "state": _address(dataset.STATES),
+        "postal_code": _address(dataset.ZIPS),
+        "country": _address(dataset.COUNTRIES),
+        "tags": TAGS,
+        "socials": st.lists(_pool(dataset.SOCIALS), max_size=2),
+        "followed": st.sampled_from([1, 2]),
+        "age": st.integers(0, 400 * 86_400),
+        "minimum_interaction_count": st.integers(0, 4),
+        "maximum_interaction_count": st.integers(0, 4),
+        "minimum_interaction_date": DATE,
+        "maximum_interaction_date": DATE,
+        "minimum_created_date": DATE,
+        "maximum_created_date": DATE,
+        "minimum_modified_date": DATE,
+        "maximum_modified_date": DATE,
         "custom_fields": st.lists(_custom_field(world.kind), min_size=1, max_size=2),
-    }  # fmt: skip
+    }
     if world.kind == "person":
         ids = st.lists(st.sampled_from([-2, 2, 3, 4, 5, 8]), min_size=1, max_size=2)
-        return common | {"contact_type_ids": ids, "company_ids": ids,
-                         "opportunity_ids": st.lists(st.integers(1, 5), min_size=1, max_size=2)}  # fmt: skip
+        return common | {
+            "contact_type_ids": ids,
+            "company_ids": ids,
+            "opportunity_ids": st.lists(st.integers(1, 5), min_size=1, max_size=2),
+        }
     money = st.sampled_from([0, 100, 2500, 2500.5, 3000])
     return common | {
         "customer_source_ids": st.lists(st.sampled_from([-2, 4, 5]), min_size=1, max_size=2),
         "status_ids": st.lists(st.sampled_from([5, 6, 7]), min_size=1, max_size=2),
-        "minimum_monetary_value": money, "maximum_monetary_value": money,
-        "minimum_status_change_date": DATE, "maximum_status_change_date": DATE,
+        "minimum_monetary_value": money,
+        "maximum_monetary_value": money,
+        "minimum_status_change_date": DATE,
+        "maximum_status_change_date": DATE,
         "include_converted_leads": st.booleans(),
-    }  # fmt: skip
+    }
 
 
 def bodies(world: World) -> st.SearchStrategy[dict[str, Any]]:
@@ -130,9 +166,14 @@ def bodies(world: World) -> st.SearchStrategy[dict[str, Any]]:
     chosen = st.lists(st.sampled_from(sorted(strategies)), max_size=3, unique=True)
     filters = chosen.flatmap(lambda keys: st.fixed_dictionaries({k: strategies[k] for k in keys}))
     paging = st.fixed_dictionaries(
-        {}, optional={"sort_by": st.sampled_from(sort_keys), "sort_direction": st.sampled_from(["asc", "desc", "DESC"]),
-                      "page_size": st.sampled_from([1, 3, 20, 200]), "page_number": st.integers(1, 4)},
-    )  # fmt: skip
+        {},
+        optional={
+            "sort_by": st.sampled_from(sort_keys),
+            "sort_direction": st.sampled_from(["asc", "desc", "DESC"]),
+            "page_size": st.sampled_from([1, 3, 20, 200]),
+            "page_number": st.integers(1, 4),
+        },
+    )
     return st.tuples(filters, paging).map(lambda pair: {**pair[0], **pair[1]})
 
 
@@ -167,12 +208,22 @@ def test_leads_agree_with_the_reference(loaded: Engine, data: st.DataObject) -> 
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 def test_every_people_sort(loaded: Engine, sort_by: str, direction: str) -> None:
     for number in (1, 2):
-        body = {"sort_by": sort_by, "sort_direction": direction, "page_size": 200, "page_number": number}
+        body = {
+            "sort_by": sort_by,
+            "sort_direction": direction,
+            "page_size": 200,
+            "page_number": number,
+        }
         _compare(loaded, PEOPLE, body)
 
 
 @pytest.mark.parametrize("sort_by", sorted(set(LEADS_SORT_KEYS)))
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 def test_every_leads_sort(loaded: Engine, sort_by: str, direction: str) -> None:
-    body = {"sort_by": sort_by, "sort_direction": direction, "page_size": 200, "include_converted_leads": True}
+    body = {
+        "sort_by": sort_by,
+        "sort_direction": direction,
+        "page_size": 200,
+        "include_converted_leads": True,
+    }
     _compare(loaded, LEADS, body)

@@ -36,7 +36,11 @@ def bad(body: dict[str, Any], field: str, query: dict[str, str] | None = None) -
 
 def test_defaults() -> None:
     search = people({})
-    assert (search.paging, search.sort_by, search.descending) == (Paging(1, 20), "first_name", False)
+    assert (search.paging, search.sort_by, search.descending) == (
+        Paging(1, 20),
+        "first_name",
+        False,
+    )
     assert dict(search.filters) == {}
     assert parse_leads({}, {}, lambda: DEFINITIONS).sort_by == "name"
     assert parse_leads({}, {}, lambda: DEFINITIONS).include_converted is False
@@ -88,22 +92,29 @@ def test_defaults() -> None:
         ({"custom_fields": [{"custom_field_definition_id": 8, "value": [22]}]}, "value"),
         ({"custom_fields": [{"custom_field_definition_id": 8, "value": "20"}]}, "value[0]"),
         ({"custom_fields": [{"custom_field_definition_id": 8, "minimum_value": 1}]}, "minimum"),
-        ({"custom_fields": [{"custom_field_definition_id": 12, "option": "X", "value": 8}]}, "option"),
+        (
+            {"custom_fields": [{"custom_field_definition_id": 12, "option": "X", "value": 8}]},
+            "option",
+        ),
         ({"custom_fields": [{"custom_field_definition_id": 6, "value": 1}]}, ".value"),
         ({"custom_fields": [{"custom_field_definition_id": 6, "minimum_value": "1"}]}, "minimum"),
         ({"custom_fields": [{"custom_field_definition_id": 3, "value": 1}]}, ".value"),
     ],
-)  # fmt: skip
+)
 def test_bad_requests_name_the_field(body: dict[str, Any], field: str) -> None:
     bad(body, field)
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"page_size": "many"}, "page_size"), ({"page_number": "1.0"}, "page_number"),
-     ({"page_size": "500"}, "page_size"), ({"sort_by": "nope"}, "sort_by"),
-     ({"page_number": "9" * 5000}, "page_number")],
-)  # fmt: skip
+    [
+        ({"page_size": "many"}, "page_size"),
+        ({"page_number": "1.0"}, "page_number"),
+        ({"page_size": "500"}, "page_size"),
+        ({"sort_by": "nope"}, "sort_by"),
+        ({"page_number": "9" * 5000}, "page_number"),
+    ],
+)
 def test_bad_query_strings(query: dict[str, str], field: str) -> None:
     bad({}, field, query)
 
@@ -132,11 +143,19 @@ def test_null_means_not_given() -> None:
 
 def test_scalars_become_lists_and_values_are_folded() -> None:
     search = people(
-        {"ids": 3, "emails": " JO@Sabreinc.com ", "assignee_ids": [-2, 2, 2], "company_id": 4,
-         "tags": "TAG1", "socials": ["X", ""], "city": {"value": " Scranton "},
-         "state": {"allow_empty": True}, "phone_number": "(415) 555-1234",
-         "sort_direction": "DESC"}
-    )  # fmt: skip
+        {
+            "ids": 3,
+            "emails": " JO@Sabreinc.com ",
+            "assignee_ids": [-2, 2, 2],
+            "company_id": 4,
+            "tags": "TAG1",
+            "socials": ["X", ""],
+            "city": {"value": " Scranton "},
+            "state": {"allow_empty": True},
+            "phone_number": "(415) 555-1234",
+            "sort_direction": "DESC",
+        }
+    )
     assert dict(search.filters) == {
         "ids": (3,),
         "emails": ("jo@sabreinc.com",),
@@ -152,23 +171,31 @@ def test_scalars_become_lists_and_values_are_folded() -> None:
 
 
 def test_empty_values_filter_nothing() -> None:
-    body = {"name": "", "ids": [], "emails": [""], "city": " ", "tags": {"value": []},
-            "phone_number": " "}  # fmt: skip
+    body = {
+        "name": "",
+        "ids": [],
+        "emails": [""],
+        "city": " ",
+        "tags": {"value": []},
+        "phone_number": " ",
+    }
     assert dict(people(body).filters) == {}
     assert people({"phone_number": "no digits"}).filters["phone_number"] == ""
 
 
 def test_custom_field_shapes() -> None:
     search = people(
-        {"custom_fields": [
-            {"custom_field_definition_id": 8, "value": 20, "allow_empty": True},
-            {"custom_field_definition_id": 12, "value": [9, 8], "option": "all"},
-            {"custom_field_definition_id": 9, "value": 2.5, "minimum_value": 1},
-            {"custom_field_definition_id": 6, "maximum_value": 10},
-            {"custom_field_definition_id": 3, "value": "ÉTÉ", "name": "ignored"},
-            {"custom_field_definition_id": 6, "minimum_value": None},
-        ]}
-    )  # fmt: skip
+        {
+            "custom_fields": [
+                {"custom_field_definition_id": 8, "value": 20, "allow_empty": True},
+                {"custom_field_definition_id": 12, "value": [9, 8], "option": "all"},
+                {"custom_field_definition_id": 9, "value": 2.5, "minimum_value": 1},
+                {"custom_field_definition_id": 6, "maximum_value": 10},
+                {"custom_field_definition_id": 3, "value": "ÉTÉ", "name": "ignored"},
+                {"custom_field_definition_id": 6, "minimum_value": None},
+            ]
+        }
+    )
     assert search.filters["custom_fields"] == (
         CustomFieldFilter(8, "Dropdown", Options("ANY", (20,), True)),
         CustomFieldFilter(12, "MultiSelect", Options("ALL", (8, 9), False)),
@@ -187,18 +214,58 @@ def test_definitions_are_read_only_when_needed() -> None:
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["value", "option", "allow_empty", "custom_field_definition_id", "minimum_value", "x"]), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "value",
+                    "option",
+                    "allow_empty",
+                    "custom_field_definition_id",
+                    "minimum_value",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=8,
-)  # fmt: skip
+)
 KEYS = [
-    "page_size", "page_number", "sort_by", "sort_direction", "ids", "name", "phone_number",
-    "emails", "assignee_ids", "contact_type_ids", "company_ids", "company_id", "opportunity_ids",
-    "customer_source_ids", "status_ids", "city", "state", "postal_code", "country", "tags",
-    "socials", "followed", "age", "minimum_interaction_count", "maximum_interaction_date",
-    "minimum_created_date", "minimum_modified_date", "minimum_monetary_value",
-    "maximum_status_change_date", "include_converted_leads", "custom_fields",
-]  # fmt: skip
+    "page_size",
+    "page_number",
+    "sort_by",
+    "sort_direction",
+    "ids",
+    "name",
+    "phone_number",
+    "emails",
+    "assignee_ids",
+    "contact_type_ids",
+    "company_ids",
+    "company_id",
+    "opportunity_ids",
+    "customer_source_ids",
+    "status_ids",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "tags",
+    "socials",
+    "followed",
+    "age",
+    "minimum_interaction_count",
+    "maximum_interaction_date",
+    "minimum_created_date",
+    "minimum_modified_date",
+    "minimum_monetary_value",
+    "maximum_status_change_date",
+    "include_converted_leads",
+    "custom_fields",
+]
 
 
 @settings(max_examples=400, deadline=None)

@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, distinct, false, func, or_, select
+from sqlalchemy import Connection, Table, and_, distinct, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.types import RecordType
 from verdigris.search.terms import Options
 from verdigris.storage import schema
 from verdigris.storage.dialect import in_values
+
+_FEW = 8
+"""ALL of up to this many values: one IN per value, above it one GROUP BY ... HAVING."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,12 @@ class Scope:
     ) -> ColumnElement[bool]:
         """ANY / ALL / NONE of `spec.values` in `column` of `child`, plus records with no
         `child` rows at all when `allow_empty` (tags, MultiSelect, Dropdown)."""
-        values = list(spec.values)
+        values: list[int | str] = list(spec.values)
         if not values:
             matched: ColumnElement[bool] = false()
+        elif spec.option == "ALL" and len(values) <= _FEW:
+            # One indexed lookup per value; planners intersect these well.
+            matched = and_(*(self.child_ids(child, *conditions, column == x) for x in values))
         elif spec.option == "ALL":
             matched = self._has_all(child, column, values, conditions)
         else:

@@ -42,8 +42,8 @@ def _parent(body: Mapping[str, Any], key: str = "parent") -> tuple[RecordType, i
     kind = parent.get("type")
     if kind not in PARENT_TYPES:
         raise BadRequest(f"{key}.type: must be one of {', '.join(PARENT_TYPES)}")
-    parent_id = payload.integer(parent, "id")
-    if parent_id is None:
+    parent_id = parent.get("id")
+    if not isinstance(parent_id, int) or not payload.is_int(parent_id):
         raise BadRequest(f"{key}.id: must be an integer id")
     return RecordType.from_api_name(kind), parent_id
 
@@ -55,9 +55,9 @@ def _type(value: object, key: str) -> tuple[str, int]:
     if category not in ("user", "system"):
         raise BadRequest(f"{key}.category: must be user or system")
     type_id = value.get("id")
-    if not payload.is_int(type_id):
+    if not isinstance(type_id, int) or not payload.is_int(type_id):
         raise BadRequest(f"{key}.id: must be an integer id")
-    return category, type_id
+    return str(category), type_id
 
 
 def _counts_as_interaction(conn: Connection, account_id: int, kind: tuple[str, int]) -> bool:
@@ -84,7 +84,7 @@ def create_activity(
     table = record_table(parent_type)
     require_lookup(conn, account_id, table, "parent.id", parent_id)
     counts = _counts_as_interaction(conn, account_id, kind)
-    row = {
+    row: dict[str, Any] = {
         "account_id": account_id, "id": next_id(conn, account_id, "activity"),
         "parent_type": int(parent_type), "parent_id": parent_id, "type_category": kind[0],
         "type_id": kind[1], "user_id": user_id, "details": details,
@@ -154,7 +154,7 @@ def _row(conn: Connection, account_id: int, activity_id: int) -> Mapping[str, An
         found = conn.execute(query).first()
     if found is None:
         raise NotFound(f"activity {activity_id} not found")
-    return found._mapping
+    return found._asdict()
 
 
 def get_activity(conn: Connection, account_id: int, activity_id: int) -> Record:
@@ -197,5 +197,5 @@ def _load(conn: Connection, account_id: int, ids: Sequence[int]) -> list[Record]
     if not ids:
         return []
     query = select(_acts).where(_acts.c.account_id == account_id, _acts.c.id.in_(list(ids)))
-    rows = {row.id: row._mapping for row in conn.execute(query)}
+    rows = {row.id: row._asdict() for row in conn.execute(query)}
     return [render_activity(rows[i]) for i in ids if i in rows]

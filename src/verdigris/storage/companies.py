@@ -91,7 +91,8 @@ def create_company(conn: Connection, account_id: int, body: Mapping[str, Any], n
     if "name" not in values:
         raise Unprocessable("name: a company needs a name")
     company_id = next_id(conn, account_id, "company")
-    row = {"account_id": account_id, "id": company_id, "date_created": now, "date_modified": now}
+    row: dict[str, Any] = {"account_id": account_id, "id": company_id, "date_created": now,
+                           "date_modified": now}  # fmt: skip
     row |= dict.fromkeys(LIST_COLUMNS, "[]") | {"custom_fields": "{}", "interaction_count": 0}
     conn.execute(_companies.insert(), row | _columns(values, {}))
     return get_company(conn, account_id, company_id)
@@ -148,7 +149,7 @@ def _row(conn: Connection, account_id: int, company_id: int) -> Mapping[str, Any
     row = conn.execute(select(_companies).where(*_key(account_id, company_id))).first()
     if row is None:
         raise NotFound(f"company {company_id} not found")
-    return row._mapping
+    return row._asdict()
 
 
 def load_companies(conn: Connection, account_id: int, ids: Sequence[int]) -> list[Record]:
@@ -158,7 +159,7 @@ def load_companies(conn: Connection, account_id: int, ids: Sequence[int]) -> lis
         return []
     query = select(_companies).where(_companies.c.account_id == account_id,
                                      _companies.c.id.in_(list(ids)))  # fmt: skip
-    rows = {row.id: row._mapping for row in conn.execute(query)}
+    rows = {row.id: row._asdict() for row in conn.execute(query)}
     definitions = custom_field_definitions(conn, account_id) if rows else []
     return [render_company(rows[i], definitions) for i in ids if i in rows]
 

@@ -65,9 +65,11 @@ def _options(value: Any, data_type: str) -> list[dict[str, Any]]:
         rank = entry.get("rank")
         if (rank is not None and not is_int(rank)) or ("id" in entry and not is_int(entry["id"])):
             raise BadRequest(f"options[{i}]: id and rank must be integers")
-        out.append({"id": entry.get("id"), "name": _name(entry.get("name"), f"options[{i}].name"),
-                    "rank": rank})  # fmt: skip
-    names = [o["name"].casefold() for o in out]
+        # An existing option (with its id) may leave its name out: it keeps it.
+        keep = "id" in entry and entry.get("name") is None
+        name = None if keep else _name(entry.get("name"), f"options[{i}].name")
+        out.append({"id": entry.get("id"), "name": name, "rank": rank})
+    names = [o["name"].casefold() for o in out if o["name"] is not None]
     if len(set(names)) != len(names):
         raise BadRequest("options: two options have the same name")
     return out
@@ -141,8 +143,9 @@ def _replace_options(
             raise BadRequest(f"options[{i}].id: {entry['id']} is not an option of {old.id}")
         current = known[entry["id"]]
         rank = current.rank if entry["rank"] is None else entry["rank"]
-        if (entry["name"], rank) != (current.name, current.rank):
-            _rename_option(conn, account_id, old.id, Option(current.id, entry["name"], rank))
+        changed = Option(current.id, entry["name"] or current.name, rank)
+        if changed != current:
+            _rename_option(conn, account_id, old.id, changed)
     new = [{**e, "rank": i if e["rank"] is None else e["rank"]} for i, e in enumerate(entries)]
     _add_options(conn, account_id, old.id, [e for e in new if e["id"] is None])
     removed = sorted(set(known) - {e["id"] for e in entries})

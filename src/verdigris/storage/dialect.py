@@ -47,7 +47,16 @@ class InValues(ColumnElement[bool]):
         self.values = list(values)
 
 
-def in_values(column: ColumnElement[Any], values: Sequence[int | float | str]) -> InValues:
+SHORT_LIST = 64
+"""Up to this many values use a plain IN list: planners see how many there are."""
+
+
+def in_values(
+    column: ColumnElement[Any], values: Sequence[int | float | str]
+) -> ColumnElement[bool]:
+    """`column IN values` for a list of any length."""
+    if len(values) <= SHORT_LIST:
+        return column.in_(list(values))
     return InValues(column, values)
 
 

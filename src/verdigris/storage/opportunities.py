@@ -172,7 +172,7 @@ def _row(conn: Connection, account_id: int, opp_id: int) -> Mapping[str, Any]:
     row = conn.execute(select(_opps).where(*_key(account_id, opp_id))).first()
     if row is None:
         raise NotFound(f"opportunity {opp_id} not found")
-    return row._mapping
+    return row._asdict()
 
 
 def load_opportunities(conn: Connection, account_id: int, ids: Sequence[int]) -> list[Record]:
@@ -187,7 +187,7 @@ def load_opportunities(conn: Connection, account_id: int, ids: Sequence[int]) ->
         .select_from(_opps.outerjoin(c, on))
         .where(_opps.c.account_id == account_id, _opps.c.id.in_(ids))
     )
-    rows = {row.id: row._mapping for row in conn.execute(query)}
+    rows = {row.id: row._asdict() for row in conn.execute(query)}
     definitions = custom_field_definitions(conn, account_id) if rows else []
     return [render_opportunity(rows[i], definitions) for i in ids if i in rows]
 

@@ -15,7 +15,7 @@ from verdigris.storage.listing import parse_page
 router = APIRouter(tags=["companies"])
 
 _LIST = {"type": "array", "items": {"type": "object"}}
-COMPANY = {
+COMPANY: dict[str, Any] = {
     "type": "object",
     "properties": {
         "name": {"type": "string"}, "address": {"type": ["object", "null"]},
@@ -26,14 +26,15 @@ COMPANY = {
         "custom_fields": _LIST,
     },
 }  # fmt: skip
+SEARCH_PROPERTIES: dict[str, Any] = {
+    "page_number": {"type": "integer"}, "page_size": {"type": "integer"},
+    "sort_direction": {"enum": ["asc", "desc"]}, "name": {"type": "string"},
+    "ids": {"type": "array", "items": {"type": "integer"}},
+}  # fmt: skip
 SEARCH = {
     "type": "object",
-    "properties": {
-        "page_number": {"type": "integer"}, "page_size": {"type": "integer"},
-        "sort_by": {"enum": list(companies.SORT_KEYS)}, "sort_direction": {"enum": ["asc", "desc"]},
-        "name": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}},
-    },
-}  # fmt: skip
+    "properties": SEARCH_PROPERTIES | {"sort_by": {"enum": list(companies.SORT_KEYS)}},
+}
 
 
 def body_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from verdigris.api import bodies
 from verdigris.api.deps import Auth, Body, json_response
-from verdigris.api.routes.companies import COMPANY, body_schema
+from verdigris.api.routes.companies import body_schema
 from verdigris.api.routes.opportunities import OPPORTUNITY
 from verdigris.storage import conversions
 from verdigris.storage.engine import write
@@ -38,7 +38,7 @@ CONVERT = {
             "properties": {
                 "person": bodies.PERSON,
                 "company": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "name": COMPANY["properties"]["name"]}},
+                    "id": {"type": "integer"}, "name": {"type": "string"}}},
                 "opportunity": OPPORTUNITY,
             },
         }

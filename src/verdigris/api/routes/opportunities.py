@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from verdigris.api.deps import Auth, Body, json_response
-from verdigris.api.routes.companies import SEARCH, body_schema
+from verdigris.api.routes.companies import SEARCH_PROPERTIES, body_schema
 from verdigris.storage import opportunities as opps
 from verdigris.storage.engine import read, write
 from verdigris.storage.listing import parse_page
@@ -29,7 +29,10 @@ OPPORTUNITY = {
                            "description": "Verdigris extension: ids of related people"},
     },
 }  # fmt: skip
-OPP_SEARCH = SEARCH | {"properties": SEARCH["properties"] | {"sort_by": {"enum": opps.SORT_KEYS}}}
+OPP_SEARCH = {
+    "type": "object",
+    "properties": SEARCH_PROPERTIES | {"sort_by": {"enum": list(opps.SORT_KEYS)}},
+}
 
 
 @router.post("/opportunities", openapi_extra=body_schema(OPPORTUNITY))

@@ -41,7 +41,8 @@ _INT = {"type": ["integer", "null"]}
 def _search_body(record_type: RecordType) -> dict[str, Any]:
     """The request body of a search, for /openapi.json (validation is search/request.py)."""
     properties: dict[str, Any] = {
-        **bodies.PAGING["properties"],
+        "page_size": {"type": "integer", "minimum": 1, "maximum": 200},
+        "page_number": {"type": "integer", "minimum": 1},
         "sort_by": {"enum": list(SORT_KEYS[record_type])},
         "sort_direction": {"enum": ["asc", "desc"]},
         "ids": _ID_LIST, "name": {"type": ["string", "null"]},
@@ -54,7 +55,9 @@ def _search_body(record_type: RecordType) -> dict[str, Any]:
     for bound in ("interaction_count", "interaction_date", "created_date", "modified_date"):
         properties |= {f"minimum_{bound}": _INT, f"maximum_{bound}": _INT}
     if record_type is RecordType.PERSON:
-        properties |= dict.fromkeys(("contact_type_ids", "company_ids", "opportunity_ids"), _ID_LIST)
+        properties |= dict.fromkeys(
+            ("contact_type_ids", "company_ids", "opportunity_ids"), _ID_LIST
+        )
         return {"type": "object", "properties": properties}
     number = {"type": ["number", "null"]}
     properties |= {

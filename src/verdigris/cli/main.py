@@ -1,0 +1,216 @@
+"""The `verdigris` command: serve, migrate, load, dump, accounts and tokens.
+
+Each command parses its options and calls snapshot/ or storage/; no SQL lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
+
+from verdigris.config import RateLimit, Settings, database_url
+from verdigris.errors import VerdigrisError
+from verdigris.storage import accounts as account_store
+from verdigris.storage.engine import create_db_engine, write
+from verdigris.storage.migrate import upgrade
+
+app = typer.Typer(help="Verdigris: a self-hostable server for Copper's Developer API.",
+                  no_args_is_help=True, add_completion=False)  # fmt: skip
+accounts_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(tokens_app, name="tokens")
+err = Console(stderr=True)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+Db = Annotated[
+    Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+    typer.Option("--db", help="SQLite file path or SQLAlchemy URL [env: VERDIGRIS_DB]."),
+]
+SAMPLE_TOKEN, SAMPLE_EMAIL = "sample-token-jim", "jim.halpert@dundermifflin.com"
+
+
+@contextmanager
+def _engine(db: str | None, migrate: bool = True) -> Iterator[Engine]:
+    """An engine on the database, migrated; VerdigrisError -> message and exit code 1."""
+    engine = create_db_engine(database_url(db))
+    try:
+        if migrate:
+            upgrade(engine)
+        yield engine
+    except VerdigrisError as error:
+        err.print(f"[red]error:[/red] {error.message}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def serve(
+    db: Db = None,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    demo: Annotated[bool, typer.Option(help="Serve the sample account from a temp file.")] = False,
+    rate_limit: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="REQUESTS/SECONDS per token, e.g. 180/60 (off by default)."),
+    ] = None,
+) -> None:
+    """Run the API server at /developer_api/v1.
+
+    Example: verdigris serve --db verdigris.db --port 8000 --rate-limit 180/60
+    """
+    import uvicorn
+
+    if demo:
+        db = _demo_database()
+        _print_demo(host, port)
+    url = database_url(db)
+    with _engine(url):
+        pass  # migrate once, before any worker starts
+    limit = RateLimit.parse(rate_limit) if rate_limit else None
+    if workers > 1:
+        os.environ["VERDIGRIS_DB"] = url
+        if rate_limit:
+            os.environ["VERDIGRIS_RATE_LIMIT"] = rate_limit
+        uvicorn.run("verdigris.api.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers)  # fmt: skip
+        return
+    from verdigris.api.app import create_app
+
+    settings = Settings(database_url=url, rate_limit=limit, migrate_on_start=False)
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def _demo_database() -> str:
+    from verdigris.snapshot.load import load_snapshot
+
+    path = Path(tempfile.mkdtemp(prefix="verdigris-demo-")) / "demo.db"
+    with _engine(str(path)) as engine:
+        load_snapshot(engine, Path(str(files("verdigris") / "demo" / "sample-account.json")))
+    return str(path)
+
+
+def _print_demo(host: str, port: int) -> None:
+    typer.echo("Demo account loaded. Try:\n")
+    typer.echo(
+        f"  curl -s -X POST http://{host}:{port}/developer_api/v1/people/search \\\n"
+        f"    -H 'X-PW-AccessToken: {SAMPLE_TOKEN}' -H 'X-PW-Application: developer_api' \\\n"
+        f"    -H 'X-PW-UserEmail: {SAMPLE_EMAIL}' -H 'Content-Type: application/json' \\\n"
+        """    -d '{"name": "jim", "page_size": 5}'\n"""
+    )
+
+
+@app.command()
+def migrate(db: Db = None) -> None:
+    """Create the schema, or bring it to the newest revision.
+
+    Example: verdigris migrate --db postgresql://verdigris@localhost/verdigris
+    """
+    with _engine(db):
+        typer.echo("database is up to date")
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Snapshot file.")],
+    db: Db = None,
+    replace: Annotated[
+        bool, typer.Option(help="Replace accounts that already exist (all their rows).")
+    ] = False,
+) -> None:
+    """Load a snapshot file: all of it in one transaction, or nothing.
+
+    Example: verdigris load sample-account.json --db verdigris.db --replace
+    """
+    from verdigris.snapshot.load import load_snapshot
+
+    with _engine(db) as engine, _progress(file.stat().st_size) as progress:
+        summary = load_snapshot(engine, file, replace=replace, progress=progress)  # type: ignore[arg-type]
+    typer.echo(
+        f"loaded {len(summary.accounts)} account(s), {summary.people} people, "
+        f"{summary.leads} leads in {summary.seconds:.1f} s"
+    )
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[object]:
+    """A progress bar over bytes read, on a terminal only."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (BarColumn(), DownloadColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("load", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+@app.command()
+def dump(
+    db: Db = None,
+    account: Annotated[Optional[int], typer.Option(help="Only this account id.")] = None,  # noqa: UP045
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+    ] = None,
+) -> None:
+    """Write a snapshot of the database (tokens as hashes only).
+
+    Example: verdigris dump --db verdigris.db --account 1 -o backup.json
+    """
+    from verdigris.snapshot.dump import dump_snapshot
+
+    with _engine(db) as engine:
+        if output is None:
+            dump_snapshot(engine, sys.stdout.buffer, account)
+            return
+        with output.open("wb") as out:
+            dump_snapshot(engine, out, account)
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    user_email: Annotated[str, typer.Option(help="Email of the account's first user.")],
+    user_name: Annotated[Optional[str], typer.Option(help="That user's name.")] = None,  # noqa: UP045
+    db: Db = None,
+) -> None:
+    """Create an account with one user, and print a new API token (shown once).
+
+    Example: verdigris accounts create "Acme" --user-email ops@acme.example
+    """
+    with _engine(db) as engine, write(engine) as conn:
+        account_id = account_store.create_account(conn, name, int(time.time()))
+        user_id = account_store.create_user(conn, account_id, user_email, user_name)
+        token = account_store.issue_token(conn, account_id, user_id, int(time.time()))
+    typer.echo(f"account id: {account_id}\nuser id: {user_id}\ntoken: {token}")
+    err.print("The token is shown only this once; store it now.", highlight=False)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    user_email: Annotated[str, typer.Option(help="Email of the token's user.")],
+    db: Db = None,
+) -> None:
+    """Issue a new API token for an existing user (shown once).
+
+    Example: verdigris tokens create --user-email ops@acme.example
+    """
+    with _engine(db) as engine, write(engine) as conn:
+        account_id, user_id = account_store.find_user_by_email(conn, user_email)
+        token = account_store.issue_token(conn, account_id, user_id, int(time.time()))
+    typer.echo(f"token: {token}")

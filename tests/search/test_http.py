@@ -1,0 +1,136 @@
+"""The /people/search and /leads/search routes: response shape, header, loose clients,
+and no 500 for any JSON body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import JIM
+
+API = "/developer_api/v1"
+
+
+def test_bare_array_and_total_header(sample_client: TestClient) -> None:
+    response = sample_client.post(API + "/leads/search", json={"page_size": 1}, headers=JIM)
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()] == [6]
+    assert response.headers["X-PW-TOTAL"] == "3"
+    assert response.json()[0]["status"] == "Unqualified"
+
+
+def test_non_object_bodies_are_400(sample_client: TestClient) -> None:
+    for raw in (b"[]", b"3", b'"x"', b"null", b"{", b"\xff"):
+        headers = {**JIM, "Content-Type": "application/json"}
+        response = sample_client.post(API + "/people/search", content=raw, headers=headers)
+        assert response.status_code == 400, raw
+
+
+def test_page_past_the_cap_is_empty(sample_client: TestClient) -> None:
+    response = sample_client.post(
+        API + "/people/search", json={"page_size": 200, "page_number": 501}, headers=JIM
+    )
+    assert (response.status_code, response.json(), response.headers["X-PW-TOTAL"]) == (200, [], "5")
+
+
+def test_query_string_sort(sample_client: TestClient) -> None:
+    url = API + "/people/search?sort_by=phone&sort_direction=DESC"
+    response = sample_client.post(url, headers=JIM)
+    assert [r["id"] for r in response.json()] == [7, 3, 4, 5, 6]
+    assert sample_client.post(API + "/people/search?page_size=0", headers=JIM).status_code == 400
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["", "ANY", "ALL", "NONE", "asc", "name", "-2"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "value",
+                    "option",
+                    "allow_empty",
+                    "custom_field_definition_id",
+                    "minimum_value",
+                    "maximum_value",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=8,
+)
+KEYS = [
+    "page_size",
+    "page_number",
+    "sort_by",
+    "sort_direction",
+    "ids",
+    "name",
+    "phone_number",
+    "emails",
+    "assignee_ids",
+    "contact_type_ids",
+    "company_ids",
+    "company_id",
+    "opportunity_ids",
+    "customer_source_ids",
+    "status_ids",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "tags",
+    "socials",
+    "followed",
+    "age",
+    "minimum_interaction_count",
+    "maximum_interaction_count",
+    "minimum_interaction_date",
+    "maximum_interaction_date",
+    "minimum_created_date",
+    "maximum_created_date",
+    "minimum_modified_date",
+    "maximum_modified_date",
+    "minimum_monetary_value",
+    "maximum_monetary_value",
+    "minimum_status_change_date",
+    "maximum_status_change_date",
+    "include_converted_leads",
+    "custom_fields",
+]
+CUSTOM = st.lists(
+    st.fixed_dictionaries(
+        {"custom_field_definition_id": st.sampled_from([3, 4, 5, 6, 7, 8, 9, 10, 11, 12])},
+        optional=dict.fromkeys(
+            ["value", "option", "allow_empty", "minimum_value", "maximum_value"], JSON
+        ),
+    ),
+    max_size=2,
+)
+BODIES = st.dictionaries(st.sampled_from(KEYS), JSON, max_size=5) | st.fixed_dictionaries(
+    {"custom_fields": CUSTOM}
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=BODIES, path=st.sampled_from(["/people/search", "/leads/search"]))
+def test_any_json_body_is_200_or_400(
+    sample_client: TestClient, body: dict[str, Any], path: str
+) -> None:
+    response = sample_client.post(API + path, content=json.dumps(body), headers=JIM)
+    assert response.status_code in (200, 400), (body, response.text)
+    if response.status_code == 200:
+        assert int(response.headers["X-PW-TOTAL"]) >= len(response.json())
