@@ -8,6 +8,7 @@ Prints markdown tables for bench/README.md and writes JSON to bench/results/.
 from __future__ import annotations
 
 import argparse
+import os
 from urllib.parse import urlparse
 
 from bench import KINDS, SELECTIVE_MIX, Workload, explain, report
@@ -66,6 +67,7 @@ def main() -> None:
         print(explain_variants(engine, url, workloads, values, args))
         return
     warm(engine, url)
+    load_at_start = " ".join(f"{x:.1f}" for x in os.getloadavg())
     rows: list[Row] = []
     loads: list[LoadResult] = []
     if workloads:
@@ -81,6 +83,7 @@ def main() -> None:
         "records": values["people"].total,
         "leads": values["leads"].total,
         "repeat": args.repeat,
+        "load average at start": load_at_start,
     }
     path = report.save(f"{args.suite}-{engine.dialect.name}", meta, rows, loads)
     _print(meta, rows, loads, path)

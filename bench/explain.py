@@ -78,7 +78,8 @@ def explain_raw(engine: Engine, record: str, body: Body, v: Values) -> list[tupl
     out = []
     with engine.connect() as conn:
         plan = rawsql.plan(conn, record, body, v.account_id, v.user_id, int(time.time()))
-        params = {**plan.query.params, "limit": plan.limit, "offset": plan.offset}
+        reach = plan.offset + plan.limit
+        params = {**plan.query.params, "limit": plan.limit, "offset": plan.offset, "reach": reach}
         for sql in (plan.page_sql, plan.count_sql):
             start = time.perf_counter()
             conn.execute(text(sql), params).all()

@@ -53,5 +53,7 @@ def profile(
     asyncio.run(_drive(dburl, workloads, values, repeat, seed, only))
     profiler.disable()
     profiler.dump_stats(out)
-    pstats.Stats(str(out)).sort_stats("cumulative").print_stats(40)
+    stats = pstats.Stats(str(out))
+    stats.sort_stats("cumulative").print_stats("verdigris", 30)
+    stats.sort_stats("tottime").print_stats(25)
     return out

@@ -110,16 +110,23 @@ def plan(
 
 
 def _page_sql(record: str, where: str, body: dict[str, Any]) -> str:
-    """Records with a value in key order, then those without in id order (SPEC 3)."""
+    """Records with a value in key order, then those without in id order (SPEC 3).
+
+    Each part stops at offset + limit rows (:reach), so an index in key order ends the
+    scan early; the outer query merges the two parts and cuts the page.
+    """
     key = str(body.get("sort_by") or DEFAULT_SORT[record])
     column = SORT_COLUMNS[key]
     desc = str(body.get("sort_direction", "asc")).lower() == "desc"
     if key == "inactive_days":
         desc = not desc
+    order = " DESC" if desc else ""
     return (
-        f"SELECT 0 AS g, {column} AS k, id FROM {record} WHERE {where} AND {column} IS NOT NULL"
-        f" UNION ALL SELECT 1, NULL, id FROM {record} WHERE {where} AND {column} IS NULL"
-        f" ORDER BY 1, 2{' DESC' if desc else ''}, 3 LIMIT :limit OFFSET :offset"
+        f"SELECT g, k, id FROM (SELECT * FROM (SELECT 0 AS g, {column} AS k, id FROM {record}"
+        f" WHERE {where} AND {column} IS NOT NULL ORDER BY {column}{order}, id LIMIT :reach) AS a"
+        f" UNION ALL SELECT * FROM (SELECT 1 AS g, {column} AS k, id FROM {record}"
+        f" WHERE {where} AND {column} IS NULL ORDER BY id LIMIT :reach) AS b) AS u"
+        f" ORDER BY g, k{order}, id LIMIT :limit OFFSET :offset"
     )
 
 
@@ -128,7 +135,7 @@ def run(conn: Connection, p: Plan) -> tuple[list[int], int, int]:
     if p.query.empty or p.limit == 0:
         total = 0 if p.query.empty else _count(conn, p)
         return [], total, 0
-    params = {**p.query.params, "limit": p.limit, "offset": p.offset}
+    params = {**p.query.params, "limit": p.limit, "offset": p.offset, "reach": p.offset + p.limit}
     ids = [row[2] for row in conn.execute(text(p.page_sql), params)]
     rows = 0
     if ids:

@@ -41,6 +41,7 @@ def machine(engine: Engine) -> dict[str, Any]:
         "python": platform.python_version(),
         "backend": f"{engine.dialect.name} {version}",
         "commit": commit,
+        "load average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 

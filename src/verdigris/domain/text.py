@@ -71,7 +71,7 @@ def osa_distance(a: str, b: str, limit: int) -> int:
         if min(current) > limit:
             return limit + 1
         previous2, previous = previous, current
-    return previous[len(b)]
+    return min(previous[len(b)], limit + 1)
 
 
 def deletion_variants(token: str, depth: int) -> set[str]:

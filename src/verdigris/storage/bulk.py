@@ -12,22 +12,18 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Index, Table, delete, select, text
 from sqlalchemy.exc import DBAPIError
 
+from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import SnapshotError
 from verdigris.storage import schema
 from verdigris.storage.accounts import hash_token
-from verdigris.storage.indexing import (
-    CHILD_TABLES,
-    change_counts,
-    record_table,
-    table_row,
-    variant_rows,
-)
+from verdigris.storage.indexing import CHILD_TABLES, record_table, table_row, variant_depth
 from verdigris.storage.projection import (
     CustomFieldTypes,
     child_rows,
@@ -36,8 +32,12 @@ from verdigris.storage.projection import (
     dumps,
 )
 
+_COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
+_VARIANT_COLUMNS = ("account_id", "variant", "token")
+_COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
+_VARIANT_COLUMNS = ("account_id", "variant", "token")
 BIG_TABLES: tuple[Table, ...] = (schema.people, schema.leads, *CHILD_TABLES, schema.followers)
-_VARIANT_BATCH = 2_000
+_VARIANT_BATCH = 20_000
 """Tokens per token_variants batch (each gives up to a few dozen rows)."""
 
 
@@ -60,7 +60,7 @@ class BulkWriter:
         self.dropped: list[Index] = []
         if not self.postgres:
             # Per-connection page cache for the load; the defaults suit a server.
-            conn.exec_driver_sql("PRAGMA cache_size=-524288")
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
 
     def account_exists(self, account_id: int) -> bool:
         a = schema.accounts
@@ -89,31 +89,28 @@ class BulkWriter:
         self.dropped = []
 
     def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            columns = [c.name for c in table.columns]
+            self.insert_tuples(table, columns, _tuples(columns, rows))
+
+    def insert_tuples(
+        self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Rows as tuples in `columns` order: COPY on PostgreSQL, executemany on SQLite
+        (Core's per-row parameter processing would cost more than the insert itself)."""
         if not rows:
             return
-        if self.postgres:
-            self._copy(table, rows)
+        names = ", ".join(f'"{c}"' for c in columns)
+        if not self.postgres:
+            marks = ", ".join("?" * len(columns))
+            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+            self.conn.exec_driver_sql(insert, rows)  # type: ignore[arg-type]
             return
-        # Plain executemany of tuples: Core's per-row parameter processing would
-        # cost more than SQLite's insert itself.
-        columns = [c.name for c in table.columns]
-        names = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join("?" * len(columns))
-        self.conn.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-            [tuple([row.get(c) for c in columns]) for row in rows],
-        )
-
-    def _copy(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-        columns = [c.name for c in table.columns]
-        names = ", ".join(f'"{c}"' for c in columns)
         raw = self.conn.connection.driver_connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
-        ):  # type: ignore[union-attr]
+        statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
             for row in rows:
-                copy.write_row([row.get(c) for c in columns])
+                copy.write_row(row)
 
     def insert_header(self, account_id: int, name: str, sections: Mapping[str, Any]) -> None:
         """The account row and its small sections (users, lookups, definitions...)."""
@@ -156,10 +153,19 @@ class BulkWriter:
         tokens: Iterable[str],
     ) -> None:
         """Counters and the token vocabulary of a freshly loaded account."""
-        for record_type, counter in counts.items():
-            change_counts(self.conn, account_id, record_type, counter, +1)
+        # The account is new (or was just emptied), so plain inserts cannot collide.
+        rows = [
+            (account_id, int(record_type), field, value, n)
+            for record_type, counter in counts.items()
+            for (field, value), n in sorted(counter.items())
+        ]
+        self.insert_tuples(schema.value_counts, _COUNT_COLUMNS, rows)
         for batch in _chunks(sorted(tokens), _VARIANT_BATCH):
-            self.insert_rows(schema.token_variants, variant_rows(account_id, batch))
+            variants = sorted(
+                (v, t) for t in batch for v in deletion_variants(t, variant_depth(t))
+            )  # inserted in key order: appends to the primary key's B-tree are cheapest
+            rows = [(account_id, v, t) for v, t in variants]
+            self.insert_tuples(schema.token_variants, _VARIANT_COLUMNS, rows)
 
     def analyze(self) -> None:
         """Fresh planner statistics after a big load."""
@@ -167,6 +173,14 @@ class BulkWriter:
             # A sampled ANALYZE: a full one reads every index of a big database.
             self.conn.exec_driver_sql("PRAGMA analysis_limit=1000")
         self.conn.execute(text("ANALYZE"))
+
+
+def _tuples(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    try:
+        pick = itemgetter(*columns)
+        return [pick(row) for row in rows]
+    except KeyError:  # a projection that leaves a nullable column out
+        return [tuple([row.get(c) for c in columns]) for row in rows]
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
