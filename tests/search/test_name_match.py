@@ -17,8 +17,7 @@ NAMES = ["Michael Scott", "José Müller-O'Brien", "Jim Halpert", "Pam Beesly", 
 @pytest.fixture
 def named(engine: Engine) -> Engine:
     people = [
-        {"id": i, "name": n, "date_created": 1, "date_modified": 1}
-        for i, n in enumerate(NAMES, 1)
+        {"id": i, "name": n, "date_created": 1, "date_modified": 1} for i, n in enumerate(NAMES, 1)
     ]
     with write(engine) as conn:
         conn.execute(schema.accounts.insert(), [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])

@@ -69,7 +69,7 @@ def test_defaults() -> None:
         ({"ids": [True]}, "ids[0]"),
         ({"ids": [2**63]}, "ids[0]"),
         ({"assignee_ids": [1, 2.5]}, "assignee_ids[1]"),
-        ({"company_id": "2"}, "company_ids"),
+        ({"company_id": "2"}, "company_id"),
         ({"name": 5}, "name"),
         ({"name": ["Jim"]}, "name"),
         ({"phone_number": 4155551234}, "phone_number"),

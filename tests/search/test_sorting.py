@@ -46,7 +46,9 @@ def leads(engine: Engine) -> Engine:
         ("inactive_days", "desc", [1, 5, 4, 3, 2, 6]),
     ],
 )
-def test_order(leads: Engine, small: int, sort_by: str, direction: str, expected: list[int]) -> None:
+def test_order(
+    leads: Engine, small: int, sort_by: str, direction: str, expected: list[int]
+) -> None:
     search = parse_leads({"sort_by": sort_by, "sort_direction": direction}, {}, dict)
     with read(leads) as conn, mock.patch.object(paging, "SMALL_MATCH_SET", small):
         assert run_search(conn, 1, 1, 0, search) == (expected, 6)

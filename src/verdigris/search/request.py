@@ -141,6 +141,7 @@ PARSERS: Mapping[RecordType, Mapping[str, Callable[[str, Any], Any]]] = {
         **_COMMON,
         "contact_type_ids": _id_set,
         "company_ids": _id_set,
+        "company_id": _id_set,  # alias of company_ids, which wins when both are given
         "opportunity_ids": _ids,
     },
     RecordType.LEAD: {
@@ -159,7 +160,6 @@ SORT_KEYS = {RecordType.PERSON: PEOPLE_SORT_KEYS, RecordType.LEAD: LEADS_SORT_KE
 def parse_people(
     body: Mapping[str, Any], query: Mapping[str, str], definitions: Definitions
 ) -> PeopleSearch:
-    body = _with_company_alias(body)
     return PeopleSearch(*_common(RecordType.PERSON, body, query, definitions))
 
 
@@ -171,13 +171,6 @@ def parse_leads(
     return LeadsSearch(*_common(RecordType.LEAD, body, query, definitions), converted)
 
 
-def _with_company_alias(body: Mapping[str, Any]) -> Mapping[str, Any]:
-    # `company_ids` wins when a body gives both spellings (decision 0201).
-    if body.get("company_ids") is None and body.get("company_id") is not None:
-        return {**body, "company_ids": body["company_id"]}
-    return body
-
-
 def _common(
     record_type: RecordType,
     body: Mapping[str, Any],
@@ -187,14 +180,16 @@ def _common(
     paging = parse_paging(body, query)
     sort_by = _sort_by(record_type, _from_either(body, query, "sort_by"))
     direction = _from_either(body, query, "sort_direction")
-    descending = direction is not None and v.choice("sort_direction", direction, _DIRECTIONS)
+    descending = (
+        direction is not None and v.choice("sort_direction", direction, _DIRECTIONS) == "desc"
+    )
     filters = _filters(record_type, body)
     entries = body.get("custom_fields")
     if entries is not None:
         parsed = parse_custom_fields(record_type, entries, definitions())
         if parsed:
             filters["custom_fields"] = parsed
-    return paging, sort_by, descending == "desc", MappingProxyType(filters)
+    return paging, sort_by, descending, MappingProxyType(filters)
 
 
 def _from_either(body: Mapping[str, Any], query: Mapping[str, str], key: str) -> Any:
@@ -219,4 +214,7 @@ def _filters(record_type: RecordType, body: Mapping[str, Any]) -> dict[str, Any]
         parsed = None if given is None else parse(key, given)
         if parsed is not None:
             filters[key] = parsed
+    alias = filters.pop("company_id", None)
+    if alias is not None:
+        filters.setdefault("company_ids", alias)
     return filters

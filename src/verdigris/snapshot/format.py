@@ -28,28 +28,42 @@ def _is_int(value: Any) -> bool:
     return type(value) is int
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) in (int, float)
 
+def _types(expected: str, *types: type) -> Check:
+    """A value of exactly one of `types` (so True is not an integer)."""
+    allowed = frozenset(types)
+    message = f": expected {expected}" + (" or null" if type(None) in allowed else "")
 
-def _simple(test: Callable[[Any], bool], expected: str, nullable: bool = True) -> Check:
     def check(value: Any) -> str | None:
-        if (value is None and nullable) or test(value):
-            return None
-        return f": expected {expected}" + (" or null" if nullable else "")
+        return None if type(value) in allowed else message
 
     return check
 
 
-STR = _simple(lambda v: type(v) is str, "a string")
-INT = _simple(_is_int, "an integer")
-NUMBER = _simple(_is_number, "a number")
-BOOL = _simple(lambda v: type(v) is bool, "true or false")
-REQ_STR = _simple(lambda v: type(v) is str, "a string", nullable=False)
-REQ_INT = _simple(_is_int, "an integer", nullable=False)
-REQ_BOOL = _simple(lambda v: type(v) is bool, "true or false", nullable=False)
-COUNT = _simple(lambda v: _is_int(v) and v >= 0, "a non-negative integer")
-TOKEN_HASH = _simple(lambda v: type(v) is str and _HASH.fullmatch(v), "a sha256 hex digest", False)
+def _test(test: Callable[[Any], bool], expected: str) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value is None or test(value) else f": expected {expected} or null"
+
+    return check
+
+
+_NULL = type(None)
+STR = _types("a string", str, _NULL)
+INT = _types("an integer", int, _NULL)
+NUMBER = _types("a number", int, float, _NULL)
+BOOL = _types("true or false", bool, _NULL)
+REQ_STR = _types("a string", str)
+REQ_INT = _types("an integer", int)
+REQ_BOOL = _types("true or false", bool)
+COUNT = _test(lambda v: _is_int(v) and v >= 0, "a non-negative integer")
+
+
+def _token_hash(value: Any) -> str | None:
+    ok = type(value) is str and _HASH.fullmatch(value)
+    return None if ok else ": expected a sha256 hex digest"
+
+
+TOKEN_HASH: Check = _token_hash
 
 
 def one_of(*choices: str) -> Check:
