@@ -50,7 +50,8 @@ def running(dburl: str, workers: int = 1, timeout: float = 120.0) -> Iterator[st
     """A server on a free port for the duration of the block; yields its base URL."""
     port = free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = (LOG_DIR / f"serve-{port}.log").open("wb")
+    log_path = LOG_DIR / f"serve-{port}.log"
+    log = log_path.open("wb")
     env = {**os.environ, "VERDIGRIS_DB": dburl}
     proc = subprocess.Popen(serve_command(dburl, port, workers), stdout=log, stderr=log, env=env)
     try:
@@ -64,6 +65,8 @@ def running(dburl: str, workers: int = 1, timeout: float = 120.0) -> Iterator[st
             proc.kill()
             proc.wait()
         log.close()
+        if log_path.stat().st_size == 0:
+            log_path.unlink()
 
 
 def _wait(port: int, proc: subprocess.Popen[bytes], timeout: float) -> None:

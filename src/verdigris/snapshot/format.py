@@ -28,7 +28,6 @@ def _is_int(value: Any) -> bool:
     return type(value) is int
 
 
-
 def _types(expected: str, *types: type) -> Check:
     """A value of exactly one of `types` (so True is not an integer)."""
     allowed = frozenset(types)

@@ -69,8 +69,10 @@ class BulkWriter:
     def delete_account(self, account_id: int) -> None:
         """Every row of the account, in every table."""
         for table in schema.metadata.sorted_tables:
-            column = table.c.id if table is schema.accounts else table.c.account_id
-            self.conn.execute(delete(table).where(column == account_id))
+            if "account_id" in table.c:
+                self.conn.execute(delete(table).where(table.c.account_id == account_id))
+        a = schema.accounts
+        self.conn.execute(delete(a).where(a.c.id == account_id))
 
     def drop_indexes(self) -> None:
         """Drop the secondary indexes of the big tables (rebuilt by `restore_indexes`)."""

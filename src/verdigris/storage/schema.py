@@ -25,6 +25,10 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+SortKey = Text().with_variant(Text(collation="C"), "postgresql")
+"""Folded text compared code point by code point (SQLite's BINARY; on PostgreSQL the
+database default collation would reorder it, so the column says "C")."""
+
 
 def _id(name: str = "id") -> Column[int]:
     return Column(name, BigInteger, nullable=False, autoincrement=False)
@@ -127,7 +131,7 @@ companies = Table(
     _id("account_id"),
     _id(),
     Column("name", Text, nullable=False),
-    Column("name_key", Text),
+    Column("name_key", SortKey),
     Column("address", Text),  # JSON object or null
     Column("assignee_id", BigInteger),
     Column("contact_type_id", BigInteger),
@@ -151,7 +155,7 @@ opportunities = Table(
     _id("account_id"),
     _id(),
     Column("name", Text, nullable=False),
-    Column("name_key", Text),
+    Column("name_key", SortKey),
     Column("primary_contact_id", BigInteger),
     Column("company_id", BigInteger),
     Column("doc", Text, nullable=False, default="{}"),  # the other Copper fields, as given
@@ -201,7 +205,7 @@ def _record_columns() -> list[Column[object]]:
         Column("date_modified", BigInteger, nullable=False),
         Column("date_last_contacted", BigInteger),
         Column("interaction_count", Integer, nullable=False, default=0),
-        *(Column(c, Text) for c in _TEXT_SORTS + _MORE_SORTS + _ADDRESS_MATCHES),
+        *(Column(c, SortKey) for c in _TEXT_SORTS + _MORE_SORTS + _ADDRESS_MATCHES),
     ]
 
 
@@ -224,7 +228,7 @@ leads = Table(
     metadata,
     *_record_columns(),
     Column("company_name", Text),
-    Column("company_name_key", Text),
+    Column("company_name_key", SortKey),
     Column("customer_source_id", BigInteger),
     Column("email", Text),  # JSON object or null
     Column("monetary_unit", Text),

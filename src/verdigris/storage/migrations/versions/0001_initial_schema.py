@@ -68,7 +68,9 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=True),
+        sa.Column(
+            "name_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
         sa.Column("address", sa.Text(), nullable=True),
         sa.Column("assignee_id", sa.BigInteger(), nullable=True),
         sa.Column("contact_type_id", sa.BigInteger(), nullable=True),
@@ -194,23 +196,73 @@ def upgrade() -> None:
         sa.Column("date_modified", sa.BigInteger(), nullable=False),
         sa.Column("date_last_contacted", sa.BigInteger(), nullable=True),
         sa.Column("interaction_count", sa.Integer(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=True),
-        sa.Column("first_name_key", sa.Text(), nullable=True),
-        sa.Column("last_name_key", sa.Text(), nullable=True),
-        sa.Column("title_key", sa.Text(), nullable=True),
-        sa.Column("email_key", sa.Text(), nullable=True),
-        sa.Column("phone_key", sa.Text(), nullable=True),
-        sa.Column("socials_key", sa.Text(), nullable=True),
-        sa.Column("city_key", sa.Text(), nullable=True),
-        sa.Column("state_key", sa.Text(), nullable=True),
-        sa.Column("country_key", sa.Text(), nullable=True),
-        sa.Column("zip_key", sa.Text(), nullable=True),
-        sa.Column("city_match", sa.Text(), nullable=True),
-        sa.Column("state_match", sa.Text(), nullable=True),
-        sa.Column("postal_code_match", sa.Text(), nullable=True),
-        sa.Column("country_match", sa.Text(), nullable=True),
+        sa.Column(
+            "name_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "first_name_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "last_name_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "title_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "email_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "phone_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "socials_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "city_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "state_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "country_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "zip_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "city_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "state_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "postal_code_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "country_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("company_name", sa.Text(), nullable=True),
-        sa.Column("company_name_key", sa.Text(), nullable=True),
+        sa.Column(
+            "company_name_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("customer_source_id", sa.BigInteger(), nullable=True),
         sa.Column("email", sa.Text(), nullable=True),
         sa.Column("monetary_unit", sa.Text(), nullable=True),
@@ -310,7 +362,9 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=True),
+        sa.Column(
+            "name_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
         sa.Column("primary_contact_id", sa.BigInteger(), nullable=True),
         sa.Column("company_id", sa.BigInteger(), nullable=True),
         sa.Column("doc", sa.Text(), nullable=False),
@@ -363,21 +417,67 @@ def upgrade() -> None:
         sa.Column("date_modified", sa.BigInteger(), nullable=False),
         sa.Column("date_last_contacted", sa.BigInteger(), nullable=True),
         sa.Column("interaction_count", sa.Integer(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=True),
-        sa.Column("first_name_key", sa.Text(), nullable=True),
-        sa.Column("last_name_key", sa.Text(), nullable=True),
-        sa.Column("title_key", sa.Text(), nullable=True),
-        sa.Column("email_key", sa.Text(), nullable=True),
-        sa.Column("phone_key", sa.Text(), nullable=True),
-        sa.Column("socials_key", sa.Text(), nullable=True),
-        sa.Column("city_key", sa.Text(), nullable=True),
-        sa.Column("state_key", sa.Text(), nullable=True),
-        sa.Column("country_key", sa.Text(), nullable=True),
-        sa.Column("zip_key", sa.Text(), nullable=True),
-        sa.Column("city_match", sa.Text(), nullable=True),
-        sa.Column("state_match", sa.Text(), nullable=True),
-        sa.Column("postal_code_match", sa.Text(), nullable=True),
-        sa.Column("country_match", sa.Text(), nullable=True),
+        sa.Column(
+            "name_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "first_name_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "last_name_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "title_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "email_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "phone_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "socials_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "city_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "state_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "country_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "zip_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "city_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "state_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "postal_code_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "country_match",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("company_id", sa.BigInteger(), nullable=True),
         sa.Column("contact_type_id", sa.BigInteger(), nullable=True),
         sa.Column("emails", sa.Text(), nullable=False),
