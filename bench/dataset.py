@@ -140,6 +140,8 @@ DEFINITIONS: list[dict[str, Any]] = [
 ]  # fmt: skip
 STATUSES = ["New", "Contacted", "Qualified", "Unqualified", "Nurturing"]
 SOURCES = ["Advertising", "Email", "Cold Call", "Website", "Referral"]
+SUFFIXES = ["Inc", "LLC", "Group", "Labs"]
+TITLES = (None, "CEO", "CTO", "Buyer", "Office Manager", "Engineer", "VP Sales")
 CONTACT_TYPES = ["Potential Customer", "Current Customer", "Uncategorized", "Other"]
 
 
@@ -181,7 +183,7 @@ class Generator:
         self.last = vocabulary(self.rng, 80_000, COMMON_LAST)
         self.cities = vocabulary(self.rng, 400, ["New York", "San Francisco", "Chicago"])
         self.companies = [
-            {"id": i, "name": f"{self.rng.choice(self.last)} {self.rng.choice(['Inc', 'LLC', 'Group', 'Labs'])}"}
+            {"id": i, "name": f"{self.rng.choice(self.last)} {self.rng.choice(SUFFIXES)}"}
             for i in range(1, max(2, min(5_000, people // 200)) + 1)
         ]  # fmt: skip
         self.users = list(range(1, 21))
@@ -209,10 +211,17 @@ class Generator:
             "companies": self.companies,
             "opportunities": [
                 {"id": i, "name": f"Deal {i}", "primary_contact_id": rng.randint(1, self.people),
-                 "related_people": sorted({rng.randint(1, self.people) for _ in range(rng.randint(0, 3))})}
+                 "related_people": self._some_people()}
                 for i in range(1, (self.people // 500 if self.people else 0) + 1)
             ],
         }  # fmt: skip
+
+    def _some_people(self) -> list[int]:
+        return sorted({self.rng.randint(1, self.people) for _ in range(self.rng.randint(0, 3))})
+
+    def _phone(self) -> str:
+        rng = self.rng
+        return f"+1 ({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
 
     def _name(self) -> tuple[str, str | None, str]:
         rng = self.rng
@@ -233,17 +242,18 @@ class Generator:
             "suffix": "Jr." if rng.random() < 0.01 else None,
             "address": None if rng.random() < 0.15 else {
                 "street": f"{rng.randint(1, 9999)} {skewed(rng, self.last)} St",
-                "city": city, "state": skewed(rng, STATES, 2), "postal_code": f"{rng.randint(10000, 99999)}",
+                "city": city, "state": skewed(rng, STATES, 2),
+                "postal_code": f"{rng.randint(10000, 99999)}",
                 "country": skewed(rng, COUNTRIES, 1)},
             "assignee_id": rng.choice(self.users) if rng.random() < 0.7 else None,
             "details": "Met at a trade show." if rng.random() < 0.1 else None,
-            "phone_numbers": [{"number": f"+1 ({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+            "phone_numbers": [{"number": self._phone(),
                                "category": rng.choice(("work", "mobile", "home"))}
                               for _ in range(rng.choice((0, 1, 1, 1, 2)))],
-            "socials": [{"url": f"https://www.{s}.com/{ascii_fold(first)}{ascii_fold(last)}{i}", "category": s}
+            "socials": [{"url": f"https://www.{s}.com/{ascii_fold(first + last)}{i}", "category": s}
                         for s in ([rng.choice(SOCIALS)] if rng.random() < 0.3 else [])],
             "tags": sorted({skewed(rng, TAGS, 2.5) for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))}),
-            "title": rng.choice((None, "CEO", "CTO", "Buyer", "Office Manager", "Engineer", "VP Sales")),
+            "title": rng.choice(TITLES),
             "websites": [{"url": f"https://{ascii_fold(last)}{i}.example", "category": "work"}]
             if rng.random() < 0.2 else [],
             "custom_fields": self._custom_fields(record_type),
@@ -292,7 +302,8 @@ class Generator:
         rng = self.rng
         record = self._common(i, "person")
         company = rng.choice(self.companies) if rng.random() < 0.6 else None
-        email = f"{ascii_fold(record['first_name'])}.{ascii_fold(record['last_name'])}.{i}@{rng.choice(('gmail.com', 'example.com', 'corp.example'))}"
+        user = f"{ascii_fold(record['first_name'])}.{ascii_fold(record['last_name'])}.{i}"
+        email = f"{user}@{rng.choice(('gmail.com', 'example.com', 'corp.example'))}"
         record |= {
             "company_id": company and company["id"], "company_name": company and company["name"],
             "contact_type_id": rng.randint(1, len(CONTACT_TYPES)) if rng.random() < 0.8 else None,
@@ -309,7 +320,8 @@ class Generator:
         record |= {
             "company_name": f"{skewed(rng, self.last)} Corp" if rng.random() < 0.5 else None,
             "customer_source_id": rng.randint(1, len(SOURCES)) if rng.random() < 0.7 else None,
-            "email": {"email": f"{ascii_fold(record['first_name'])}{i}@lead.example", "category": "work"}
+            "email": {"email": f"{ascii_fold(record['first_name'])}{i}@lead.example",
+                      "category": "work"}
             if rng.random() < 0.9 else None,
             "monetary_unit": "USD", "monetary_value": rng.choice((None, 1000, 5000, 25000.5)),
             "status": STATUSES[status - 1], "status_id": status,

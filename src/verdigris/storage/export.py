@@ -40,7 +40,8 @@ def header_sections(conn: Connection, account_id: int) -> dict[str, list[dict[st
     for row in _rows(conn, schema.api_tokens, account_id, "user_id", "token_hash"):
         tokens.setdefault(row.user_id, []).append(row.token_hash)
     statuses = [
-        {"id": r.id, "name": r.name, "order": r.order} | ({"is_default": True} if r.is_default else {})
+        {"id": r.id, "name": r.name, "order": r.order}
+        | ({"is_default": True} if r.is_default else {})
         for r in _rows(conn, schema.lead_statuses, account_id)
     ]  # fmt: skip
     return {
@@ -52,7 +53,8 @@ def header_sections(conn: Connection, account_id: int) -> dict[str, list[dict[st
         "lead_statuses": statuses,
         "activity_types": [{"id": r.id, "category": r.category, "name": r.name,
                             "count_as_interaction": r.count_as_interaction}
-                           for r in _rows(conn, schema.activity_types, account_id, "category", "id")],
+                           for r in _rows(conn, schema.activity_types, account_id,
+                                          "category", "id")],
         "custom_field_definitions": _definitions(conn, account_id),
         "companies": _companies(conn, account_id),
         "opportunities": _opportunities(conn, account_id),
