@@ -21,7 +21,7 @@ from bench.values import Values
 from verdigris.api.app import create_app
 from verdigris.config import Settings
 
-_RECORD_TABLES = ("FROM people", "FROM leads", "name_tokens", "token_variants", "value_counts")
+_RECORD_TABLES = ("people", "leads", "name_tokens", "token_variants", "value_counts")
 
 
 def server_statements(dburl: str, record: str, body: Body, v: Values) -> list[tuple[str, Any]]:
@@ -29,7 +29,7 @@ def server_statements(dburl: str, record: str, body: Body, v: Values) -> list[tu
     captured: list[tuple[str, Any]] = []
 
     def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and any(
+        if statement.lstrip().upper().startswith(("SELECT", "WITH", "(")) and any(
             t in statement for t in _RECORD_TABLES
         ):
             captured.append((statement, params))
@@ -80,7 +80,9 @@ def explain_raw(engine: Engine, record: str, body: Body, v: Values) -> list[tupl
         plan = rawsql.plan(conn, record, body, v.account_id, v.user_id, int(time.time()))
         reach = plan.offset + plan.limit
         params = {**plan.query.params, "limit": plan.limit, "offset": plan.offset, "reach": reach}
-        for sql in (plan.page_sql, plan.count_sql):
+        total = rawsql.run(conn, plan)[1]
+        page_sql = plan.few_sql if total <= rawsql.FEW else plan.page_sql
+        for sql in (page_sql, plan.count_sql):
             start = time.perf_counter()
             conn.execute(text(sql), params).all()
             elapsed = (time.perf_counter() - start) * 1000

@@ -23,6 +23,9 @@ from verdigris.domain.text import (
 )
 
 CAP = 100_000
+FEW = 10_000
+"""At most this many matches: sort the matches (found through the filter's index) rather
+than walk the sort key's index and test each record (SQLite then needs the hint)."""
 RECORD_TYPE = {"people": 1, "leads": 2}
 DEFAULT_SORT = {"people": "first_name", "leads": "name"}
 SORT_COLUMNS = {
@@ -89,6 +92,7 @@ class Plan:
 
     query: Query
     page_sql: str
+    few_sql: str  # the same page, sorting the matches instead of walking the sort index
     count_sql: str
     limit: int
     offset: int
@@ -106,10 +110,14 @@ def plan(
     offset = (int(body.get("page_number", 1)) - 1) * size
     limit = max(0, min(size, CAP - offset))
     count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {record} WHERE {where} LIMIT {CAP + 1}) AS c"
-    return Plan(q, _page_sql(record, where, body), count_sql, limit, offset)
+    hint = conn.dialect.name == "sqlite"
+    return Plan(
+        q, _page_sql(record, where, body), _page_sql(record, where, body, hint), count_sql,
+        limit, offset,
+    )  # fmt: skip
 
 
-def _page_sql(record: str, where: str, body: dict[str, Any]) -> str:
+def _page_sql(record: str, where: str, body: dict[str, Any], hint: bool = False) -> str:
     """Records with a value in key order, then those without in id order (SPEC 3).
 
     Each part stops at offset + limit rows (:reach), so an index in key order ends the
@@ -121,9 +129,10 @@ def _page_sql(record: str, where: str, body: dict[str, Any]) -> str:
     if key == "inactive_days":
         desc = not desc
     order = " DESC" if desc else ""
+    sort = f"+{column}" if hint else column  # SQLite: unary + keeps the index out of ORDER BY
     return (
         f"SELECT g, k, id FROM (SELECT * FROM (SELECT 0 AS g, {column} AS k, id FROM {record}"
-        f" WHERE {where} AND {column} IS NOT NULL ORDER BY {column}{order}, id LIMIT :reach) AS a"
+        f" WHERE {where} AND {column} IS NOT NULL ORDER BY {sort}{order}, id LIMIT :reach) AS a"
         f" UNION ALL SELECT * FROM (SELECT 1 AS g, {column} AS k, id FROM {record}"
         f" WHERE {where} AND {column} IS NULL ORDER BY id LIMIT :reach) AS b) AS u"
         f" ORDER BY g, k{order}, id LIMIT :limit OFFSET :offset"
@@ -131,12 +140,14 @@ def _page_sql(record: str, where: str, body: dict[str, Any]) -> str:
 
 
 def run(conn: Connection, p: Plan) -> tuple[list[int], int, int]:
-    """(page ids, X-PW-TOTAL, rows loaded): page ids, their full rows, capped count."""
+    """(page ids, X-PW-TOTAL, rows loaded): capped count, page ids, their full rows."""
     if p.query.empty or p.limit == 0:
         total = 0 if p.query.empty else _count(conn, p)
         return [], total, 0
+    total = _count(conn, p)
     params = {**p.query.params, "limit": p.limit, "offset": p.offset, "reach": p.offset + p.limit}
-    ids = [row[2] for row in conn.execute(text(p.page_sql), params)]
+    page_sql = p.few_sql if total <= FEW else p.page_sql
+    ids = [row[2] for row in conn.execute(text(page_sql), params)]
     rows = 0
     if ids:
         marks = ", ".join(str(int(i)) for i in ids)
@@ -146,7 +157,7 @@ def run(conn: Connection, p: Plan) -> tuple[list[int], int, int]:
                 {"a": p.query.params["a"]},
             ).all()
         )
-    return ids, _count(conn, p), rows
+    return ids, total, rows
 
 
 def _count(conn: Connection, p: Plan) -> int:

@@ -169,3 +169,9 @@ def test_existing_account_needs_replace(engine: Engine, sample: dict[str, Any]) 
     assert after["leads"] == before["leads"]
     with engine.connect() as conn:
         authenticate(conn, "sample-token-jim", "jim.halpert@dundermifflin.com")
+
+
+def test_nul_in_text_is_refused_on_every_backend(engine: Engine, sample: dict[str, Any]) -> None:
+    sample["accounts"][0]["people"][0]["title"] = "C\x00EO"
+    with pytest.raises(SnapshotError, match=r"people\[0\] \(id 3\)\.title: contains a NUL"):
+        load_dict(engine, sample)

@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 
 Db = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
-    typer.Option("--db", help="SQLite file path or SQLAlchemy URL [env: VERDIGRIS_DB]."),
+    typer.Option(
+        "--db",
+        help="SQLite file path or SQLAlchemy URL (default: env VERDIGRIS_DB, else ./verdigris.db).",
+    ),
 ]
 SAMPLE_TOKEN, SAMPLE_EMAIL = "sample-token-jim", "jim.halpert@dundermifflin.com"
 

@@ -46,12 +46,12 @@ def dump_snapshot(engine: Engine, out: TextIO | BinaryIO, account_id: int | None
 
 def _writer(out: TextIO | BinaryIO) -> Write:
     if isinstance(out, io.TextIOBase):
-        return lambda data: out.write(data.decode())  # type: ignore[arg-type]
+        return lambda data: out.write(data.decode())
     return out.write  # type: ignore[return-value]
 
 
 def _account(conn: Connection, account_id: int, write: Write) -> int:
-    header = {"id": account_id, "name": export.account_name(conn, account_id)}
+    header: dict[str, Any] = {"id": account_id, "name": export.account_name(conn, account_id)}
     header |= export.header_sections(conn, account_id)
     write(orjson.dumps(header)[:-1])  # left open for people and leads
     written = 0

@@ -34,7 +34,10 @@ def _types(expected: str, *types: type) -> Check:
     message = f": expected {expected}" + (" or null" if type(None) in allowed else "")
 
     def check(value: Any) -> str | None:
-        return None if type(value) in allowed else message
+        if type(value) not in allowed:
+            return message
+        # PostgreSQL text cannot hold NUL; refuse it on every backend alike.
+        return ": contains a NUL character" if type(value) is str and "\x00" in value else None
 
     return check
 

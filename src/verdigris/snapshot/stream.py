@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NamedTuple
 
-import ijson
+import ijson  # type: ignore[import-untyped]
 
 from verdigris.errors import SnapshotError
 from verdigris.snapshot.format import RECORD_SECTIONS

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Index, Table, delete, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -48,6 +49,9 @@ def database_errors(where: Callable[[], str]) -> Iterator[None]:
         yield
     except DBAPIError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise SnapshotError(f"{where()}: the database refused it: {reason}") from None
+    except psycopg.Error as error:  # COPY runs on the raw DBAPI connection
+        reason = str(error).strip().splitlines()[0]
         raise SnapshotError(f"{where()}: the database refused it: {reason}") from None
 
 
@@ -106,7 +110,7 @@ class BulkWriter:
         if not self.postgres:
             marks = ", ".join("?" * len(columns))
             insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-            self.conn.exec_driver_sql(insert, rows)  # type: ignore[arg-type]
+            self.conn.exec_driver_sql(insert, list(rows))
             return
         raw = self.conn.connection.driver_connection
         statement = f'COPY "{table.name}" ({names}) FROM STDIN'
@@ -156,12 +160,12 @@ class BulkWriter:
     ) -> None:
         """Counters and the token vocabulary of a freshly loaded account."""
         # The account is new (or was just emptied), so plain inserts cannot collide.
-        rows = [
+        counters = [
             (account_id, int(record_type), field, value, n)
             for record_type, counter in counts.items()
             for (field, value), n in sorted(counter.items())
         ]
-        self.insert_tuples(schema.value_counts, _COUNT_COLUMNS, rows)
+        self.insert_tuples(schema.value_counts, _COUNT_COLUMNS, counters)
         for batch in _chunks(sorted(tokens), _VARIANT_BATCH):
             variants = sorted(
                 (v, t) for t in batch for v in deletion_variants(t, variant_depth(t))
