@@ -132,9 +132,9 @@ def _page_sql(record: str, where: str, body: dict[str, Any], hint: bool = False)
     sort = f"+{column}" if hint else column  # SQLite: unary + keeps the index out of ORDER BY
     return (
         f"SELECT g, k, id FROM (SELECT * FROM (SELECT 0 AS g, {column} AS k, id FROM {record}"
-        f" WHERE {where} AND {column} IS NOT NULL ORDER BY {sort}{order}, id LIMIT :reach) AS a"
+        f" WHERE {where} AND {sort} IS NOT NULL ORDER BY {sort}{order}, id LIMIT :reach) AS a"
         f" UNION ALL SELECT * FROM (SELECT 1 AS g, {column} AS k, id FROM {record}"
-        f" WHERE {where} AND {column} IS NULL ORDER BY id LIMIT :reach) AS b) AS u"
+        f" WHERE {where} AND {sort} IS NULL ORDER BY id LIMIT :reach) AS b) AS u"
         f" ORDER BY g, k{order}, id LIMIT :limit OFFSET :offset"
     )
 

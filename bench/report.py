@@ -112,3 +112,70 @@ def save_plans(results: Path, text_: str) -> Path:
     path = results.with_suffix(".plans.md")
     path.write_text("# Query plans of the rows that miss a target\n\n" + text_)
     return path
+
+
+def _index(data: dict[str, Any]) -> dict[tuple[str, str, int], dict[str, Any]]:
+    return {(r["workload"], r["variant"], r["page_size"]): r for r in data["one_client"]}
+
+
+def _cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "- | -"
+    s, w = row["server"], row["raw"]
+    return f"{s['p50']:.1f} / {s['p99']:.0f} | {w['p50']:.1f} / {w['p99']:.0f}"
+
+
+def compare_table(sqlite: dict[str, Any], postgres: dict[str, Any] | None) -> str:
+    """One line per variant and size: SQLite and PostgreSQL, server and raw, p50 / p99 ms.
+
+    Sort variants are folded into one line per route (the worst of them)."""
+    a, b = _index(sqlite), _index(postgres) if postgres else {}
+    lines = [
+        "| route | variant | size | SQLite server p50 / p99 | raw p50 / p99 "
+        "| PostgreSQL server p50 / p99 | raw p50 / p99 | PG/SQLite p50 | SQLite misses |",
+        "|" + "---|" * 9,
+    ]
+    for key, row in a.items():
+        if row["kind"] == "sort":
+            continue
+        other = b.get(key)
+        ratio = f"{other['server']['p50'] / row['server']['p50']:.1f}x" if other else "-"
+        lines.append(
+            f"| {key[0]} | {row['describe']} | {key[2]} | {_cell(row)} | {_cell(other)} "
+            f"| {ratio} | {', '.join(row['misses']) or 'ok'} |"
+        )
+    lines += _sort_lines(a, b)
+    return "\n".join(lines)
+
+
+def _sort_lines(a: dict[Any, dict[str, Any]], b: dict[Any, dict[str, Any]]) -> list[str]:
+    out = []
+    for workload in sorted({k[0] for k in a}):
+        for size in (20, 200):
+            keys = [k for k, r in a.items() if r["kind"] == "sort" and k[0] == workload
+                    and k[2] == size]  # fmt: skip
+            if not keys:
+                continue
+            worst = max(keys, key=lambda k: a[k]["server"]["p99"])
+            missed = sum(1 for k in keys if a[k]["misses"])
+            other = b.get(worst)
+            ratio = f"{other['server']['p50'] / a[worst]['server']['p50']:.1f}x" if other else "-"
+            out.append(
+                f"| {workload} | every sort key both ways ({len(keys)}; worst: "
+                f"{a[worst]['describe']}) | {size} | {_cell(a[worst])} | {_cell(other)} "
+                f"| {ratio} | {missed} of {len(keys)} miss |"
+            )
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    loaded = [json.loads(Path(p).read_text()) for p in sys.argv[1:3]]
+    for data in loaded:
+        print(" | ".join(f"{k}: {v}" for k, v in data["meta"].items()), "\n")
+    print(compare_table(loaded[0], loaded[1] if len(loaded) > 1 else None))
+    for data in loaded:
+        print()
+        print(f"{data['meta']['backend']}:\n")
+        print(load_table([LoadResult(**r) for r in data["concurrent"]]))
