@@ -126,7 +126,8 @@ def test_wrong_type_names_the_field(sample_client: TestClient) -> None:
 
 
 def test_duplicate_email_is_422(sample_client: TestClient) -> None:
-    body = {"name": "Jim Again", "emails": [{"email": "JHALPERT@prosperworks.com", "category": "work"}]}
+    email = {"email": "JHALPERT@prosperworks.com", "category": "work"}
+    body = {"name": "Jim Again", "emails": [email]}
     assert_error(sample_client.post(API + "/people", json=body, headers=JIM), 422)
 
 

@@ -31,8 +31,7 @@ def test_get_and_delete_with_a_json_body(sample_client: TestClient) -> None:
 
 
 def test_search_post_with_no_body_and_no_content_type(sample_client: TestClient) -> None:
-    headers = {k: v for k, v in JIM.items()}
-    response = sample_client.post(API + "/people/search", headers=headers)
+    response = sample_client.post(API + "/people/search", headers=JIM)
     assert ids(response) == [4, 7, 6, 3, 5]  # default sort: first_name
     assert response.headers["X-PW-TOTAL"] == "5"
 

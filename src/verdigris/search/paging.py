@@ -1,4 +1,4 @@
-"""Paging, capped totals and page ids for any account-scoped search (SPEC.md 3, Paging).
+"""Capped totals and page ids for any account-scoped search (SPEC.md 3, Paging).
 
 Reusable by every /search route: give it a table with `account_id` and `id`, the filter
 clauses and an `Order`; it never counts past 100,001 rows and never sorts a whole account.
@@ -6,36 +6,18 @@ clauses and an `Order`; it never counts past 100,001 rows and never sorts a whol
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, func, literal, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from verdigris.errors import BadRequest
+from verdigris.domain.paging import MAX_REACHABLE, Paging, parse_paging
 
-MAX_REACHABLE = 100_000
-"""Only the first 100,000 matches can be paged to; X-PW-TOTAL never exceeds it."""
 SMALL_MATCH_SET = 5_000
 """At or below this many matches, fetch them through the filters' indexes and sort them;
 above it, walk the sort column's index and stop after one page."""
-MAX_PAGE_SIZE = 200
-_QUERY_INT = re.compile(r"-?[0-9]{1,18}")
-
-
-@dataclass(frozen=True)
-class Paging:
-    number: int = 1
-    size: int = 20
-
-    def window(self) -> tuple[int, int] | None:
-        """(offset, limit) of this page within the reachable matches, None past them."""
-        offset = (self.number - 1) * self.size
-        if offset >= MAX_REACHABLE:
-            return None
-        return offset, min(self.size, MAX_REACHABLE - offset)
 
 
 @dataclass(frozen=True)
@@ -45,31 +27,6 @@ class Order:
     column: ColumnElement[Any]
     descending: bool = False
     nullable: bool = True
-
-
-def parse_paging(body: Mapping[str, Any], query: Mapping[str, str]) -> Paging:
-    """`page_number` and `page_size` from the body, else the query string, else defaults."""
-    number = _paging_int(body, query, "page_number", 1)
-    size = _paging_int(body, query, "page_size", 20)
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise BadRequest(f"page_size: must be from 1 to {MAX_PAGE_SIZE}, got {size}")
-    if number < 1:
-        raise BadRequest(f"page_number: must be at least 1, got {number}")
-    return Paging(number, size)
-
-
-def _paging_int(body: Mapping[str, Any], query: Mapping[str, str], key: str, default: int) -> int:
-    value = body.get(key)
-    if value is None:
-        raw = query.get(key)
-        if raw is None or raw == "":
-            return default
-        if not _QUERY_INT.fullmatch(raw.strip()):
-            raise BadRequest(f"{key}: must be an integer, got {raw[:40]!r}")
-        return int(raw)
-    if type(value) is not int:  # bool is an int to Python, not to a JSON client
-        raise BadRequest(f"{key}: must be an integer")
-    return value
 
 
 def count_capped(
@@ -163,3 +120,14 @@ def _walk_sort_index(
     return select(both.c.id).order_by(
         both.c.segment, _direction(both.c.k, order.descending), both.c.id
     )
+
+
+__all__ = [
+    "MAX_REACHABLE",
+    "Order",
+    "Paging",
+    "count_capped",
+    "page_ids",
+    "parse_paging",
+    "search_page",
+]

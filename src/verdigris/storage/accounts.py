@@ -60,9 +60,7 @@ def create_user(conn: Connection, account_id: int, email: str, name: str | None)
     ).first()
     if taken:
         raise Unprocessable(f"user email {email!r} already exists in account {account_id}")
-    user_id = int(
-        conn.execute(select(func.coalesce(func.max(u.c.id), 0) + 1)).scalar_one()
-    )
+    user_id = int(conn.execute(select(func.coalesce(func.max(u.c.id), 0) + 1)).scalar_one())
     conn.execute(
         u.insert(),
         {"account_id": account_id, "id": user_id, "name": name or email, "email": email,

@@ -19,7 +19,12 @@ from verdigris.domain.types import Record, RecordType
 CustomFieldTypes = Mapping[int, str]
 """Definition id -> data type, for the definitions of one account."""
 
-_ADDRESS_PARTS = (("city", "city"), ("state", "state"), ("postal_code", "zip"), ("country", "country"))
+_ADDRESS_PARTS = (
+    ("city", "city"),
+    ("state", "state"),
+    ("postal_code", "zip"),
+    ("country", "country"),
+)
 
 
 def dumps(value: object) -> str:
@@ -141,8 +146,12 @@ def child_rows(
         "record_socials": [{**base, "url_key": s} for s in sorted(socials - {None})],  # type: ignore[type-var]
         "custom_field_values": custom_value_rows(base, record.get("custom_fields"), types),
         "name_tokens": [
-            {"account_id": account_id, "record_type": int(record_type), "token": t,
-             "record_id": record["id"]}
+            {
+                "account_id": account_id,
+                "record_type": int(record_type),
+                "token": t,
+                "record_id": record["id"],
+            }
             for t in sorted(tokens)
         ],  # fmt: skip
     }
@@ -163,7 +172,8 @@ def custom_value_rows(
             continue
         row = {**base, "definition_id": definition_id, "value_number": None, "value_text": None}
         if data_type == "MultiSelect":
-            rows.extend({**row, "value_number": float(v), "position": i} for i, v in enumerate(value))
+            options = enumerate(value)
+            rows.extend({**row, "value_number": float(v), "position": i} for i, v in options)
         elif data_type in cf.TEXT_TYPES:
             rows.append({**row, "value_text": str(value).casefold(), "position": 0})
         elif data_type == "Checkbox":

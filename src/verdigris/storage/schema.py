@@ -290,7 +290,9 @@ custom_field_values = Table(
     Column("value_text", Text),
     Column("position", Integer, nullable=False, default=0),
     PrimaryKeyConstraint("account_id", "record_type", "record_id", "definition_id", "position"),
-    Index("ix_cfv_number", "account_id", "record_type", "definition_id", "value_number", "record_id"),
+    Index(
+        "ix_cfv_number", "account_id", "record_type", "definition_id", "value_number", "record_id"
+    ),
     Index("ix_cfv_text", "account_id", "record_type", "definition_id", "value_text"),
 )
 

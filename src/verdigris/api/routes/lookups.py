@@ -3,21 +3,18 @@ activity types, users, the account, and custom field definitions."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from verdigris.api import bodies
 from verdigris.api.deps import Auth, Body, json_response
-from verdigris.errors import BadRequest
+from verdigris.domain.paging import MAX_REACHABLE, parse_paging
 from verdigris.render.definition import render_definition
 from verdigris.storage import definitions, lookups, schema
 from verdigris.storage.engine import read, write
 from verdigris.storage.records import custom_field_definitions
 
 router = APIRouter(tags=["lookups"])
-MAX_POSITION = 100_000  # SPEC.md 3: only the first 100,000 matches can be paged to
 
 
 @router.get("/contact_types")
@@ -64,35 +61,11 @@ async def get_user(ctx: Auth, user_id: int) -> Response:
 
 @router.post("/users/search", openapi_extra=bodies.body(bodies.PAGING, required=False))
 async def search_users(ctx: Auth, body: Body, request: Request) -> Response:
-    size, number = paging(body, dict(request.query_params))
-    offset = (number - 1) * size
-    limit = max(0, min(size, MAX_POSITION - offset))
+    window = parse_paging(body, request.query_params).window()
     with read(ctx.engine) as conn:
-        found = lookups.users(conn, ctx.account_id, limit, offset) if limit else []
-        total = min(lookups.count_users(conn, ctx.account_id), MAX_POSITION)
+        found = lookups.users(conn, ctx.account_id, window[1], window[0]) if window else []
+        total = min(lookups.count_users(conn, ctx.account_id), MAX_REACHABLE)
     return json_response(found, headers={"X-PW-TOTAL": str(total)})
-
-
-def paging(body: dict[str, Any], query: dict[str, str]) -> tuple[int, int]:
-    """(page_size, page_number) as SPEC.md 3 reads them: body wins over query string."""
-    size = _page_value("page_size", body, query, 20)
-    number = _page_value("page_number", body, query, 1)
-    if not 1 <= size <= 200:
-        raise BadRequest("page_size: must be between 1 and 200")
-    if number < 1:
-        raise BadRequest("page_number: must be at least 1")
-    return size, number
-
-
-def _page_value(key: str, body: dict[str, Any], query: dict[str, str], default: int) -> int:
-    value: Any = body.get(key, query.get(key))
-    if value is None:
-        return default
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise BadRequest(f"{key}: must be an integer")
-    return value
 
 
 @router.get("/custom_field_definitions")
