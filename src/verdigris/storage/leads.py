@@ -14,6 +14,7 @@ from verdigris.storage.changes import apply, check_references, store_new, store_
 from verdigris.storage.ids import lock, next_id
 from verdigris.storage.indexing import delete_records
 from verdigris.storage.records import custom_field_definitions, get_stored
+from verdigris.storage.references import forget_record
 
 LEAD = RecordType.LEAD
 TYPE_NAME = "lead"
@@ -86,3 +87,4 @@ def delete_lead(conn: Connection, account_id: int, lead_id: int) -> None:
     old = get_stored(conn, account_id, LEAD, lead_id)
     lock(conn, account_id, "lead")  # seeds the counter first: a deleted id is never reused
     delete_records(conn, account_id, LEAD, [old])
+    forget_record(conn, account_id, LEAD, lead_id)

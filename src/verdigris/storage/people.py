@@ -17,6 +17,7 @@ from verdigris.storage.ids import lock, next_id
 from verdigris.storage.indexing import delete_records
 from verdigris.storage.projection import record_emails
 from verdigris.storage.records import custom_field_definitions, get_record, get_stored
+from verdigris.storage.references import forget_record
 
 PERSON = RecordType.PERSON
 TYPE_NAME = "person"
@@ -66,6 +67,7 @@ def delete_person(conn: Connection, account_id: int, person_id: int) -> None:
     old = get_stored(conn, account_id, PERSON, person_id)
     lock(conn, account_id, "person")  # seeds the counter first: a deleted id is never reused
     delete_records(conn, account_id, PERSON, [old])
+    forget_record(conn, account_id, PERSON, person_id)
 
 
 def fetch_person_by_email(conn: Connection, account_id: int, email: Any) -> Record:
