@@ -65,7 +65,7 @@ def create_app(settings: Settings, clock: Callable[[], int] | None = None) -> Fa
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=BASE_PATH)
-    app.add_middleware(StripTrailingSlash)  # type: ignore[arg-type]
+    app.add_middleware(StripTrailingSlash)
     return app
 
 

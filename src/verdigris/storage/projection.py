@@ -135,12 +135,12 @@ def child_rows(
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows of the shared child tables for one record, by table name."""
     base = {"account_id": account_id, "record_type": int(record_type), "record_id": record["id"]}
-    tags = {match_key(t) for t in record.get("tags") or []} - {None}
+    tags = _tag_keys(record)
     phones = {phone_digits(p.get("number")) for p in _dicts(record.get("phone_numbers"))}
     socials = {match_key(s.get("url")) for s in _dicts(record.get("socials"))}
     tokens = set(name_tokens(record.get("name")))
     return {
-        "record_tags": [{**base, "tag_key": t} for t in sorted(tags)],  # type: ignore[type-var]
+        "record_tags": [{**base, "tag_key": t} for t in tags],
         "record_emails": [{**base, "email_key": e} for e in record_emails(record_type, record)],
         "record_phones": [{**base, "digits": d} for d in sorted(phones - {None})],  # type: ignore[type-var]
         "record_socials": [{**base, "url_key": s} for s in sorted(socials - {None})],  # type: ignore[type-var]
@@ -183,6 +183,10 @@ def custom_value_rows(
     return rows
 
 
+def _tag_keys(record: Record) -> list[str]:
+    return sorted({key for t in record.get("tags") or [] if (key := match_key(t))})
+
+
 def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str]]:
     """(field, value) pairs this record adds one to in `value_counts`.
 
@@ -197,8 +201,7 @@ def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str
     address = record.get("address") if isinstance(record.get("address"), dict) else {}
     for part, _ in _ADDRESS_PARTS:
         keys.append((part, match_key(address.get(part)) or ""))  # type: ignore[union-attr]
-    tags = {match_key(t) for t in record.get("tags") or []} - {None}
-    keys += [("tag", t) for t in sorted(tags)] or [("tag", "")]  # type: ignore[arg-type]
+    keys += [("tag", t) for t in _tag_keys(record)] or [("tag", "")]
     if record_type is not RecordType.LEAD:
         return keys
     scoped = [(f"all:{f}", v) for f, v in keys]

@@ -8,6 +8,8 @@ Multi-valued fields are also projected into the shared child tables below, keyed
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -72,7 +74,7 @@ id_sequences = Table(
 )
 
 
-def _lookup(name: str, *extra: Column[object]) -> Table:
+def _lookup(name: str, *extra: Column[Any]) -> Table:
     return Table(
         name,
         metadata,
@@ -188,7 +190,7 @@ _NUMBER_SORTS = ("date_modified", "date_created", "interaction_count", "date_las
 _ADDRESS_MATCHES = ("city_match", "state_match", "postal_code_match", "country_match")
 
 
-def _record_columns() -> list[Column[object]]:
+def _record_columns() -> list[Column[Any]]:
     """Columns people and leads share, in no particular order."""
     text = ["name", "prefix", "first_name", "middle_name", "last_name", "suffix", "details"]
     lists = ["phone_numbers", "socials", "tags", "websites"]
@@ -246,7 +248,7 @@ leads = Table(
 )
 
 
-def _child(name: str, value: Column[object], *, unique_per_record: bool = False) -> Table:
+def _child(name: str, value: Column[Any], *, unique_per_record: bool = False) -> Table:
     """A shared child table: one row per (record, value), indexed for lookup by value."""
     pk = ["account_id", "record_type", "record_id", value.name]
     return Table(
