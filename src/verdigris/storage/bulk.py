@@ -63,8 +63,10 @@ class BulkWriter:
         self.postgres = conn.dialect.name == "postgresql"
         self.dropped: list[Index] = []
         if not self.postgres:
-            # Per-connection page cache for the load; the defaults suit a server.
+            # The load's own page cache, and no mmap: mapped pages touched while
+            # rebuilding indexes would count against the loader's memory.
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            conn.exec_driver_sql("PRAGMA mmap_size=0")
 
     def account_exists(self, account_id: int) -> bool:
         a = schema.accounts
