@@ -6,8 +6,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 
 from verdigris.errors import NotFound, Unauthorized, Unprocessable
 from verdigris.storage import schema
@@ -30,15 +31,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _token_owner() -> Select[Any]:
+    t, u = schema.api_tokens, schema.users
+    return (
+        select(t.c.token_hash, t.c.account_id, t.c.user_id, u.c.email_key)
+        .join(u, (u.c.account_id == t.c.account_id) & (u.c.id == t.c.user_id))
+        .where(t.c.token_hash == bindparam("digest"))
+    )
+
+
+_TOKEN_OWNER = _token_owner()  # built once: every request authenticates
+
+
 def authenticate(conn: Connection, token: str, email: str) -> Principal:
     """The principal of a token whose owner has `email` (case-insensitive), else 401."""
     digest = hash_token(token)
-    t, u = schema.api_tokens, schema.users
-    row = conn.execute(
-        select(t.c.token_hash, t.c.account_id, t.c.user_id, u.c.email_key)
-        .join(u, (u.c.account_id == t.c.account_id) & (u.c.id == t.c.user_id))
-        .where(t.c.token_hash == digest)
-    ).first()
+    row = conn.execute(_TOKEN_OWNER, {"digest": digest}).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise Unauthorized("invalid X-PW-AccessToken")
     if not hmac.compare_digest(row.email_key.encode(), email.strip().casefold().encode()):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from verdigris.domain.definitions import Definition, Option
 from verdigris.domain.types import Record, RecordType
@@ -33,52 +33,67 @@ _LEAD = (
 )  # fmt: skip
 
 
+def _definitions_query() -> Select[Any]:
+    d, o = schema.custom_field_definitions, schema.custom_field_options
+    on = (o.c.account_id == d.c.account_id) & (o.c.definition_id == d.c.id)
+    columns = (d.c.id, d.c.name, d.c.data_type, d.c.available_on)
+    options = (o.c.id.label("option_id"), o.c.name.label("option_name"), o.c.rank)
+    return (
+        select(*columns, *options)
+        .select_from(d.outerjoin(o, on))
+        .where(d.c.account_id == bindparam("account_id"))
+        .order_by(d.c.id, o.c.rank, o.c.id)
+    )
+
+
+# Built once: a point read is dominated by statement construction otherwise.
+_DEFINITIONS = _definitions_query()
+
+
 def custom_field_definitions(conn: Connection, account_id: int) -> list[Definition]:
     """The account's definitions in id order, each with its options by (rank, id)."""
-    d, o = schema.custom_field_definitions, schema.custom_field_options
+    heads: dict[int, Any] = {}
     options: dict[int, list[Option]] = {}
-    option_rows = conn.execute(
-        select(o.c.definition_id, o.c.id, o.c.name, o.c.rank)
-        .where(o.c.account_id == account_id)
-        .order_by(o.c.rank, o.c.id)
-    )
-    for row in option_rows:
-        options.setdefault(row.definition_id, []).append(Option(row.id, row.name, row.rank))
-    rows = conn.execute(
-        select(d.c.id, d.c.name, d.c.data_type, d.c.available_on)
-        .where(d.c.account_id == account_id)
-        .order_by(d.c.id)
-    )
+    for row in conn.execute(_DEFINITIONS, {"account_id": account_id}):
+        heads.setdefault(row.id, row)
+        if row.option_id is not None:
+            options.setdefault(row.id, []).append(Option(row.option_id, row.option_name, row.rank))
     return [
         Definition(r.id, r.name, r.data_type, tuple(orjson.loads(r.available_on)),
                    tuple(options.get(r.id, ())))
-        for r in rows
+        for r in heads.values()
     ]  # fmt: skip
 
 
-def _select(account_id: int, record_type: RecordType) -> Select[Any]:
-    """Rows with their joined display names (company of a person, status of a lead)."""
+def _select(record_type: RecordType) -> Select[Any]:
+    """Rows by id with their joined display names (company of a person, status of a lead)."""
     if record_type is RecordType.PERSON:
-        p, c = schema.people, schema.companies
-        on = (c.c.account_id == p.c.account_id) & (c.c.id == p.c.company_id)
-        columns = [p.c[k] for k in _SHARED + _PERSON] + [c.c.name.label("company_name")]
-        return select(*columns).select_from(p.outerjoin(c, on)).where(p.c.account_id == account_id)
-    lead, s = schema.leads, schema.lead_statuses
-    on = (s.c.account_id == lead.c.account_id) & (s.c.id == lead.c.status_id)
-    columns = [lead.c[k] for k in _SHARED + _LEAD] + [s.c.name.label("status")]
-    joined = lead.outerjoin(s, on)
-    return select(*columns).select_from(joined).where(lead.c.account_id == account_id)
+        table, names = schema.people, schema.companies
+        on = (names.c.account_id == table.c.account_id) & (names.c.id == table.c.company_id)
+        columns = [table.c[k] for k in _SHARED + _PERSON] + [names.c.name.label("company_name")]
+    else:
+        table, names = schema.leads, schema.lead_statuses
+        on = (names.c.account_id == table.c.account_id) & (names.c.id == table.c.status_id)
+        columns = [table.c[k] for k in _SHARED + _LEAD] + [names.c.name.label("status")]
+    return (
+        select(*columns)
+        .select_from(table.outerjoin(names, on))
+        .where(table.c.account_id == bindparam("account_id"))
+        .where(table.c.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+_ROWS = {record_type: _select(record_type) for record_type in (RecordType.PERSON, RecordType.LEAD)}
 
 
 def _rows(
     conn: Connection, account_id: int, record_type: RecordType, ids: Sequence[int]
 ) -> dict[int, Any]:
-    table = schema.people if record_type is RecordType.PERSON else schema.leads
     # An id past BIGINT (a path or body can say anything) names no record; PostgreSQL
     # would reject it outright.
     valid = [i for i in ids if -MAX_INT <= i < MAX_INT]
-    query = _select(account_id, record_type).where(table.c.id.in_(valid))
-    return {row.id: row._mapping for row in conn.execute(query)}
+    found = conn.execute(_ROWS[record_type], {"account_id": account_id, "ids": valid})
+    return {row.id: row._mapping for row in found}
 
 
 def load_records(
