@@ -72,6 +72,7 @@ def serve(
         Optional[str],  # noqa: UP045
         typer.Option(help="REQUESTS/SECONDS per token, e.g. 180/60 (off by default)."),
     ] = None,
+    access_log: Annotated[bool, typer.Option(help="Log every request to stdout.")] = False,
 ) -> None:
     """Run the API server at /developer_api/v1.
 
@@ -91,12 +92,12 @@ def serve(
         if rate_limit:
             os.environ["VERDIGRIS_RATE_LIMIT"] = rate_limit
         uvicorn.run("verdigris.api.app:app_from_env", factory=True, host=host, port=port,
-                    workers=workers)  # fmt: skip
+                    workers=workers, access_log=access_log)  # fmt: skip
         return
     from verdigris.api.app import create_app
 
     settings = Settings(database_url=url, rate_limit=limit, migrate_on_start=False)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
 
 
 def _demo_database() -> str:
