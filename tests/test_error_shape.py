@@ -88,8 +88,10 @@ def test_unknown_record_is_404(sample_client: TestClient, path: str) -> None:
         {**JIM, "X-PW-UserEmail": "admin@dundermifflin.com"},
     ],
 )
-@pytest.mark.parametrize(("method", "path"), [("POST", "/people/search"), ("GET", "/people/3"),
-                                              ("GET", "/account"), ("DELETE", "/leads/5")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/people/search"), ("GET", "/people/3"), ("GET", "/account"), ("DELETE", "/leads/5")],
+)
 def test_authentication_is_401(
     sample_client: TestClient, headers: dict[str, str], method: str, path: str
 ) -> None:

@@ -50,8 +50,15 @@ def test_body_paging_wins_over_the_query_string(sample_client: TestClient) -> No
 def test_openapi_describes_every_route(sample_client: TestClient) -> None:
     document = sample_client.get("/openapi.json").json()
     paths = document["paths"]
-    for path in ("/people/search", "/leads/search", "/people/{record_id}", "/leads/upsert",
-                 "/activities", "/companies/search", "/custom_field_definitions"):
+    for path in (
+        "/people/search",
+        "/leads/search",
+        "/people/{record_id}",
+        "/leads/upsert",
+        "/activities",
+        "/companies/search",
+        "/custom_field_definitions",
+    ):
         assert API + path in paths, path
     search = paths[API + "/people/search"]["post"]
     assert "requestBody" in search
