@@ -47,8 +47,9 @@ class InValues(ColumnElement[bool]):
         self.values = list(values)
 
 
-SHORT_LIST = 64
-"""Up to this many values use a plain IN list: planners see how many there are."""
+SHORT_LIST = 10_000
+"""Up to this many values use a plain IN list (SQLite allows 32,766 bound variables), so
+the planner sees how many there are and keeps to the index; json_each hides the count."""
 
 
 def in_values(
