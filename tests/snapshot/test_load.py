@@ -117,14 +117,23 @@ def test_broken_record_is_named_and_nothing_changes(
     assert row_counts(engine) == before
 
 
+@pytest.mark.parametrize("parallel", [False, True])
 def test_error_after_many_batches_rolls_everything_back(
-    engine: Engine, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    engine: Engine, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
     monkeypatch.setattr(load_module, "DROP_INDEXES_AFTER", 2)
     sample["accounts"][1]["leads"][2]["status_id"] = 1
     with pytest.raises(SnapshotError, match=r"accounts\[1\] \(id 2\)\.leads\[2\]"):
-        load_dict(engine, sample, batch=1)
+        load_dict(engine, sample, batch=1, parallel=parallel)
     assert all(n == 0 for n in row_counts(engine).values())
+
+
+def test_refused_parallel_load_changes_nothing(engine: Engine, sample: dict[str, Any]) -> None:
+    load_dict(engine, sample)
+    before = row_counts(engine)
+    with pytest.raises(SnapshotError, match="already exists"):
+        load_dict(engine, sample, parallel=True)
+    assert row_counts(engine) == before
 
 
 @pytest.mark.parametrize(

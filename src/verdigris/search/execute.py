@@ -32,10 +32,17 @@ def run_search(
     total = counted_total(scope, search)
     if total is None:
         total = count_capped(conn, compiled.table, account_id, compiled.where)
+    population = _population(scope, search)
     ids = page_ids(
-        conn, compiled.table, account_id, compiled.where, compiled.order, search.paging, total
-    )
+        conn, compiled.table, account_id, compiled.where, compiled.order, search.paging, total,
+        population,
+    )  # fmt: skip
     return ids, total
+
+
+def _population(scope: Scope, search: Search) -> int:
+    """How many records the search runs over (from the counters), for the plan choice."""
+    return _counter(scope, search, ("*", ""))
 
 
 def counted_total(scope: Scope, search: Search) -> int | None:
@@ -43,6 +50,10 @@ def counted_total(scope: Scope, search: Search) -> int | None:
     key = counter_key(search.filters)
     if key is None:
         return None
+    return min(max(_counter(scope, search, key), 0), MAX_REACHABLE)
+
+
+def _counter(scope: Scope, search: Search, key: tuple[str, str]) -> int:
     field, value = key
     if search.record_type is RecordType.LEAD and search.include_converted:
         field = f"all:{field}"  # bare lead counters count non-converted leads only
@@ -55,7 +66,7 @@ def counted_total(scope: Scope, search: Search) -> int | None:
             vc.c.value == value,
         )
     ).scalar()
-    return min(max(int(n or 0), 0), MAX_REACHABLE)
+    return int(n or 0)
 
 
 def counter_key(filters: dict[str, Any] | Any) -> tuple[str, str] | None:

@@ -312,3 +312,109 @@ def account_refs(sections: Mapping[str, list[dict[str, Any]]]) -> AccountRefs:
         opportunities=ids("opportunities"),
         custom_fields=definitions,
     )
+
+
+# The fast path: one pass over a record's keys with type tests only, for the common
+# well-formed record. False means "maybe wrong": the checkers above then find the error
+# (and its message). Anything they refuse, these refuse too.
+_S, _I, _N, _B, _C, _ADDR, _ENTRIES, _TAGS, _IDS, _CUSTOM, _OBJECTS, _EMAIL = range(12)
+_ADDRESS_KEYS = frozenset(("street", "city", "state", "postal_code", "country"))
+_COMMON_KINDS = {
+    "id": _I, "name": _S, "prefix": _S, "first_name": _S, "middle_name": _S, "last_name": _S,
+    "suffix": _S, "address": _ADDR, "assignee_id": _I, "details": _S,
+    "phone_numbers": _ENTRIES, "socials": _ENTRIES, "tags": _TAGS, "title": _S,
+    "websites": _ENTRIES, "custom_fields": _CUSTOM, "date_created": _I, "date_modified": _I,
+    "date_last_contacted": _I, "interaction_count": _C, "followers": _IDS,
+}  # fmt: skip
+PERSON_KINDS = _COMMON_KINDS | {
+    "company_id": _I, "company_name": _S, "contact_type_id": _I, "emails": _ENTRIES,
+    "date_lead_created": _I, "leads_converted_from": _OBJECTS,
+}  # fmt: skip
+LEAD_KINDS = _COMMON_KINDS | {
+    "company_name": _S, "customer_source_id": _I, "email": _EMAIL, "monetary_unit": _S,
+    "monetary_value": _N, "status": _S, "status_id": _I, "converted_opportunity_id": _I,
+    "converted_contact_id": _I, "converted_at": _I, "date_status_changed": _I,
+}  # fmt: skip
+_ENTRY_KEY = {"phone_numbers": "number", "socials": "url", "websites": "url", "emails": "email"}
+_NULLABLE = frozenset((_S, _I, _N, _B, _C, _ADDR, _EMAIL))
+
+
+def plainly_valid(record: Any, kinds: Mapping[str, int]) -> bool:  # noqa: C901 (one hot loop)
+    """True when `record` passes PERSON (with PERSON_KINDS) or LEAD (LEAD_KINDS)."""
+    if type(record) is not dict or type(record.get("id")) is not int:
+        return False
+    for key, value in record.items():
+        kind = kinds.get(key)
+        if kind is None:
+            return False
+        t = type(value)
+        if value is None:
+            if kind not in _NULLABLE or key == "id":
+                return False
+        elif t is str:
+            if kind != _S or "\x00" in value:
+                return False
+        elif t is int:
+            if not (kind in (_I, _N) or (kind == _C and value >= 0)):
+                return False
+        elif t is float:
+            if kind != _N:
+                return False
+        elif t is bool:
+            if kind != _B:
+                return False
+        elif t is list:
+            if not _plain_list(kind, key, value):
+                return False
+        elif t is dict:
+            if not _plain_object(kind, value):
+                return False
+        else:
+            return False
+    return True
+
+
+def _plain_text(value: Any) -> bool:
+    return type(value) is str and "\x00" not in value
+
+
+def _plain_list(kind: int, key: str, items: list[Any]) -> bool:  # noqa: C901
+    if kind == _TAGS:
+        return all(type(t) is str and "\x00" not in t for t in items)
+    if kind == _IDS:
+        return all(type(i) is int for i in items)
+    if kind == _ENTRIES:
+        name = _ENTRY_KEY[key]
+        for entry in items:
+            if type(entry) is not dict or not _plain_text(entry.get(name)):
+                return False
+            for k, v in entry.items():
+                if k != name and (k != "category" or not (v is None or _plain_text(v))):
+                    return False
+        return True
+    if kind == _CUSTOM:
+        for entry in items:
+            if type(entry) is not dict or type(entry.get("custom_field_definition_id")) is not int:
+                return False
+            if len(entry) > 2 or (len(entry) == 2 and "value" not in entry):
+                return False
+        return True
+    if kind == _OBJECTS:
+        return all(type(o) is dict for o in items)
+    return False
+
+
+def _plain_object(kind: int, value: dict[str, Any]) -> bool:
+    if kind == _ADDR:
+        for k, v in value.items():
+            if k not in _ADDRESS_KEYS or not (v is None or _plain_text(v)):
+                return False
+        return True
+    if kind == _EMAIL:
+        if not _plain_text(value.get("email")):
+            return False
+        for k, v in value.items():
+            if k != "email" and (k != "category" or not (v is None or _plain_text(v))):
+                return False
+        return True
+    return False

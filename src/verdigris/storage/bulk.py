@@ -26,8 +26,9 @@ from verdigris.storage import schema
 from verdigris.storage.accounts import hash_token
 from verdigris.storage.indexing import CHILD_TABLES, record_table, table_row, variant_depth
 from verdigris.storage.projection import (
+    CHILD_COLUMNS,
     CustomFieldTypes,
-    child_rows,
+    child_tuples,
     counter_keys,
     custom_value_map,
     dumps,
@@ -35,11 +36,16 @@ from verdigris.storage.projection import (
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
 _VARIANT_COLUMNS = ("account_id", "variant", "token")
-_COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
-_VARIANT_COLUMNS = ("account_id", "variant", "token")
 BIG_TABLES: tuple[Table, ...] = (schema.people, schema.leads, *CHILD_TABLES, schema.followers)
 _VARIANT_BATCH = 20_000
 """Tokens per token_variants batch (each gives up to a few dozen rows)."""
+_FOLLOWER_COLUMNS = ("account_id", "record_type", "user_id", "record_id")
+_PERSON_COLUMNS = tuple(str(c.name) for c in schema.people.columns)
+_LEAD_COLUMNS = tuple(str(c.name) for c in schema.leads.columns)
+
+Batch = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]
+"""Rows for one table: (table name, column names, rows as tuples in that order). Plain
+data, so that a worker process can compute them and send them to the writer."""
 
 
 @contextmanager
@@ -131,49 +137,9 @@ class BulkWriter:
             if rows:
                 self.conn.execute(table.insert(), rows)
 
-    def insert_records(
-        self,
-        account_id: int,
-        record_type: RecordType,
-        records: Sequence[Record],
-        types: CustomFieldTypes,
-    ) -> tuple[Counter[tuple[str, str]], set[str]]:
-        """Insert a batch; return its counter increments and name tokens."""
-        self.insert_rows(
-            record_table(record_type), [table_row(account_id, record_type, r) for r in records]
-        )
-        batches: dict[str, list[dict[str, Any]]] = {t.name: [] for t in CHILD_TABLES}
-        counts: Counter[tuple[str, str]] = Counter()
-        for record in records:
-            for table_name, rows in child_rows(account_id, record_type, record, types).items():
-                batches[table_name].extend(rows)
-            counts.update(counter_keys(record_type, record))
-        for table in CHILD_TABLES:
-            self.insert_rows(table, batches[table.name])
-        self.insert_rows(schema.followers, follower_rows(account_id, record_type, records))
-        tokens = {row["token"] for row in batches["name_tokens"]}
-        return counts, tokens
-
-    def finish_account(
-        self,
-        account_id: int,
-        counts: Mapping[RecordType, Counter[tuple[str, str]]],
-        tokens: Iterable[str],
-    ) -> None:
-        """Counters and the token vocabulary of a freshly loaded account."""
-        # The account is new (or was just emptied), so plain inserts cannot collide.
-        counters = [
-            (account_id, int(record_type), field, value, n)
-            for record_type, counter in counts.items()
-            for (field, value), n in sorted(counter.items())
-        ]
-        self.insert_tuples(schema.value_counts, _COUNT_COLUMNS, counters)
-        for batch in _chunks(sorted(tokens), _VARIANT_BATCH):
-            variants = sorted(
-                (v, t) for t in batch for v in deletion_variants(t, variant_depth(t))
-            )  # inserted in key order: appends to the primary key's B-tree are cheapest
-            rows = [(account_id, v, t) for v, t in variants]
-            self.insert_tuples(schema.token_variants, _VARIANT_COLUMNS, rows)
+    def write(self, batches: Iterable[Batch]) -> None:
+        for name, columns, rows in batches:
+            self.insert_tuples(schema.metadata.tables[name], columns, rows)
 
     def analyze(self) -> None:
         """Fresh planner statistics after a big load."""
@@ -181,6 +147,61 @@ class BulkWriter:
             # A sampled ANALYZE: a full one reads every index of a big database.
             self.conn.exec_driver_sql("PRAGMA analysis_limit=1000")
         self.conn.execute(text("ANALYZE"))
+
+
+def project_records(
+    account_id: int,
+    record_type: RecordType,
+    records: Sequence[Record],
+    types: CustomFieldTypes,
+) -> tuple[list[Batch], Counter[tuple[str, str]], set[str]]:
+    """A batch's rows for every table, its counter increments and its name tokens."""
+    table = record_table(record_type)
+    columns = _PERSON_COLUMNS if record_type is RecordType.PERSON else _LEAD_COLUMNS
+    batches: list[Batch] = [
+        (
+            str(table.name),
+            columns,
+            _tuples(columns, [table_row(account_id, record_type, r) for r in records]),
+        )
+    ]
+    children: dict[str, list[tuple[Any, ...]]] = {name: [] for name in CHILD_COLUMNS}
+    counts: Counter[tuple[str, str]] = Counter()
+    for record in records:
+        for table_name, rows in child_tuples(account_id, record_type, record, types).items():
+            children[table_name] += rows
+        counts.update(counter_keys(record_type, record))
+    for name, rows in children.items():
+        if rows:
+            batches.append((name, CHILD_COLUMNS[name], rows))
+    followers = [
+        (account_id, int(record_type), user_id, record["id"])
+        for record in records
+        for user_id in sorted(set(record.get("followers") or ()))
+    ]
+    if followers:
+        batches.append(("followers", _FOLLOWER_COLUMNS, followers))
+    tokens = {row[2] for row in children["name_tokens"]}
+    return batches, counts, tokens
+
+
+def account_batches(
+    account_id: int,
+    counts: Mapping[RecordType, Counter[tuple[str, str]]],
+    tokens: Iterable[str],
+) -> Iterator[Batch]:
+    """Counters and the token vocabulary of a freshly loaded account."""
+    # The account is new (or was just emptied), so plain inserts cannot collide.
+    counters = [
+        (account_id, int(record_type), field, value, n)
+        for record_type, counter in counts.items()
+        for (field, value), n in sorted(counter.items())
+    ]
+    yield "value_counts", _COUNT_COLUMNS, counters
+    for batch in _chunks(sorted(tokens), _VARIANT_BATCH):
+        rows = [(account_id, v, t) for t in batch for v in deletion_variants(t, variant_depth(t))]
+        rows.sort()  # in key order: appends to the primary key's B-tree are cheapest
+        yield "token_variants", _VARIANT_COLUMNS, rows
 
 
 def _tuples(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:

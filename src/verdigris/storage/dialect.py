@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Boolean, Connection, Table, Text, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -73,3 +74,12 @@ def _in_values_postgresql(element: InValues, compiler: SQLCompiler, **kw: Any) -
     values = bindparam(None, element.values, type_=postgresql.ARRAY(element.column.type))
     column = compiler.process(element.column, **kw)
     return f"{column} = ANY({compiler.process(values, **kw)})"
+
+
+def _sqlite_from_hint(_compiler: SQLCompiler, _table: Any, text: str) -> str:
+    return text
+
+
+# SQLAlchemy drops `with_hint(table, ...)` on SQLite (its compiler has no from-hint text);
+# SQLite's own syntax is exactly a hint after the table name: `people INDEXED BY ix_...`.
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]

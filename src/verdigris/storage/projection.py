@@ -130,30 +130,50 @@ def record_emails(record_type: RecordType, record: Record) -> list[str]:
     return sorted({k for k in keys if k})
 
 
+_KEYS = ("account_id", "record_type", "record_id")
+CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "record_tags": (*_KEYS, "tag_key"),
+    "record_emails": (*_KEYS, "email_key"),
+    "record_phones": (*_KEYS, "digits"),
+    "record_socials": (*_KEYS, "url_key"),
+    "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
+    "name_tokens": ("account_id", "record_type", "token", "record_id"),
+}
+"""Column order of `child_tuples` rows, by table name."""
+
+
 def child_rows(
     account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows of the shared child tables for one record, by table name."""
-    base = {"account_id": account_id, "record_type": int(record_type), "record_id": record["id"]}
-    tags = _tag_keys(record)
+    return {
+        name: [dict(zip(CHILD_COLUMNS[name], row, strict=True)) for row in rows]
+        for name, rows in child_tuples(account_id, record_type, record, types).items()
+    }
+
+
+def child_tuples(
+    account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
+) -> dict[str, list[tuple[Any, ...]]]:
+    """`child_rows` as tuples in CHILD_COLUMNS order (what bulk loads write)."""
+    kind, record_id = int(record_type), record["id"]
     phones = {phone_digits(p.get("number")) for p in _dicts(record.get("phone_numbers"))}
     socials = {match_key(s.get("url")) for s in _dicts(record.get("socials"))}
+    phones.discard(None)
+    socials.discard(None)
     tokens = set(name_tokens(record.get("name")))
     return {
-        "record_tags": [{**base, "tag_key": t} for t in tags],
-        "record_emails": [{**base, "email_key": e} for e in record_emails(record_type, record)],
-        "record_phones": [{**base, "digits": d} for d in sorted(phones - {None})],  # type: ignore[type-var]
-        "record_socials": [{**base, "url_key": s} for s in sorted(socials - {None})],  # type: ignore[type-var]
-        "custom_field_values": custom_value_rows(base, record.get("custom_fields"), types),
-        "name_tokens": [
-            {
-                "account_id": account_id,
-                "record_type": int(record_type),
-                "token": t,
-                "record_id": record["id"],
-            }
-            for t in sorted(tokens)
-        ],  # fmt: skip
+        "record_tags": [(account_id, kind, record_id, t) for t in _tag_keys(record)],
+        "record_emails": [
+            (account_id, kind, record_id, e) for e in record_emails(record_type, record)
+        ],
+        "record_phones": [(account_id, kind, record_id, d) for d in sorted(phones)],  # type: ignore[type-var]
+        "record_socials": [(account_id, kind, record_id, s) for s in sorted(socials)],  # type: ignore[type-var]
+        "custom_field_values": [
+            (account_id, kind, record_id, *value)
+            for value in _custom_values(record.get("custom_fields"), types)
+        ],
+        "name_tokens": [(account_id, kind, t, record_id) for t in sorted(tokens)],
     }
 
 
@@ -164,22 +184,31 @@ def _dicts(items: object) -> list[dict[str, Any]]:
 def custom_value_rows(
     base: dict[str, Any], entries: object, types: CustomFieldTypes
 ) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+    columns = CHILD_COLUMNS["custom_field_values"][3:]
+    return [
+        {**base, **dict(zip(columns, value, strict=True))}
+        for value in _custom_values(entries, types)
+    ]
+
+
+def _custom_values(
+    entries: object, types: CustomFieldTypes
+) -> list[tuple[int, float | None, str | None, int]]:
+    """(definition_id, value_number, value_text, position) of each set custom value."""
+    rows: list[tuple[int, float | None, str | None, int]] = []
     for key, value in _set_custom_values(entries).items():
         definition_id = int(key)
         data_type = types.get(definition_id)
         if data_type is None or cf.is_unset(data_type, value):
             continue
-        row = {**base, "definition_id": definition_id, "value_number": None, "value_text": None}
         if data_type == "MultiSelect":
-            options = enumerate(value)
-            rows.extend({**row, "value_number": float(v), "position": i} for i, v in options)
+            rows.extend((definition_id, float(v), None, i) for i, v in enumerate(value))
         elif data_type in cf.TEXT_TYPES:
-            rows.append({**row, "value_text": str(value).casefold(), "position": 0})
+            rows.append((definition_id, None, str(value).casefold(), 0))
         elif data_type == "Checkbox":
-            rows.append({**row, "value_number": 1.0, "position": 0})
+            rows.append((definition_id, 1.0, None, 0))
         else:
-            rows.append({**row, "value_number": float(value), "position": 0})
+            rows.append((definition_id, float(value), None, 0))
     return rows
 
 
