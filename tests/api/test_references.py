@@ -34,3 +34,16 @@ def test_deleting_a_lead_drops_its_activities(sample_client: TestClient) -> None
     activity = _log_call(sample_client, "lead", 6)
     assert sample_client.delete(API + "/leads/6", headers=JIM).status_code == 200
     assert sample_client.get(f"{API}/activities/{activity}", headers=JIM).status_code == 404
+
+
+def test_a_renamed_person_is_found_by_the_new_name_only(sample_client: TestClient) -> None:
+    renamed = sample_client.put(API + "/people/7", json={"name": "Dwight Schrute"}, headers=JIM)
+    assert renamed.status_code == 200, renamed.text
+
+    def found(name: str) -> list[int]:
+        body = {"name": name}
+        response = sample_client.post(API + "/people/search", json=body, headers=JIM)
+        return [p["id"] for p in response.json()]
+
+    assert found("Schrute") == [7]
+    assert found("Halpert") == []

@@ -119,7 +119,7 @@ def delete_records(
     ids = [r["id"] for r in records]
     table = record_table(record_type)
     conn.execute(delete(table).where(table.c.account_id == account_id, table.c.id.in_(ids)))
-    _delete_children(conn, account_id, record_type, ids)
+    _delete_children(conn, account_id, record_type, records)
     followers = schema.followers
     conn.execute(delete(followers).where(_owned(followers, account_id, record_type, ids)))
     change_counts(conn, account_id, record_type, _count(record_type, records), -1)
@@ -134,10 +134,15 @@ def _owned(table: Table, account_id: int, record_type: RecordType, ids: list[int
 
 
 def _delete_children(
-    conn: Connection, account_id: int, record_type: RecordType, ids: list[int]
+    conn: Connection, account_id: int, record_type: RecordType, records: Sequence[Record]
 ) -> None:
+    ids = [r["id"] for r in records]
     for table in CHILD_TABLES:
-        conn.execute(delete(table).where(_owned(table, account_id, record_type, ids)))
+        owned = _owned(table, account_id, record_type, ids)
+        if table is schema.name_tokens:
+            # Its key leads with the token, not the record: name the tokens to use it.
+            owned = and_(owned, table.c.token.in_(sorted(tokens_of(records))))
+        conn.execute(delete(table).where(owned))
 
 
 def replace_record(
@@ -154,7 +159,7 @@ def replace_record(
     conn.execute(
         table.update().where(table.c.account_id == account_id, table.c.id == old["id"]), row
     )
-    _delete_children(conn, account_id, record_type, [old["id"]])
+    _delete_children(conn, account_id, record_type, [old])
     _insert_children(conn, account_id, record_type, [new], types)
     add_vocabulary(conn, account_id, tokens_of([new]))
     change_counts(conn, account_id, record_type, _count(record_type, [old]), -1)
