@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import JIM
+from tests.search.strategies import JSON, KEYS
 
 API = "/developer_api/v1"
 
@@ -44,71 +45,6 @@ def test_query_string_sort(sample_client: TestClient) -> None:
     assert sample_client.post(API + "/people/search?page_size=0", headers=JIM).status_code == 400
 
 
-JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12)
-    | st.sampled_from(["", "ANY", "ALL", "NONE", "asc", "name", "-2"]),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "value",
-                    "option",
-                    "allow_empty",
-                    "custom_field_definition_id",
-                    "minimum_value",
-                    "maximum_value",
-                ]
-            ),
-            children,
-            max_size=4,
-        )
-    ),
-    max_leaves=8,
-)
-KEYS = [
-    "page_size",
-    "page_number",
-    "sort_by",
-    "sort_direction",
-    "ids",
-    "name",
-    "phone_number",
-    "emails",
-    "assignee_ids",
-    "contact_type_ids",
-    "company_ids",
-    "company_id",
-    "opportunity_ids",
-    "customer_source_ids",
-    "status_ids",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "tags",
-    "socials",
-    "followed",
-    "age",
-    "minimum_interaction_count",
-    "maximum_interaction_count",
-    "minimum_interaction_date",
-    "maximum_interaction_date",
-    "minimum_created_date",
-    "maximum_created_date",
-    "minimum_modified_date",
-    "maximum_modified_date",
-    "minimum_monetary_value",
-    "maximum_monetary_value",
-    "minimum_status_change_date",
-    "maximum_status_change_date",
-    "include_converted_leads",
-    "custom_fields",
-]
 CUSTOM = st.lists(
     st.fixed_dictionaries(
         {"custom_field_definition_id": st.sampled_from([3, 4, 5, 6, 7, 8, 9, 10, 11, 12])},

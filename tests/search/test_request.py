@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.search.strategies import JSON, KEYS
 from verdigris.errors import BadRequest
 from verdigris.search.custom_fields import Definition
 from verdigris.search.paging import Paging
@@ -210,62 +211,6 @@ def test_definitions_are_read_only_when_needed() -> None:
         raise AssertionError("definitions read")
 
     parse_people({"name": "x"}, {}, explode)
-
-
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "value",
-                    "option",
-                    "allow_empty",
-                    "custom_field_definition_id",
-                    "minimum_value",
-                    "x",
-                ]
-            ),
-            children,
-            max_size=4,
-        )
-    ),
-    max_leaves=8,
-)
-KEYS = [
-    "page_size",
-    "page_number",
-    "sort_by",
-    "sort_direction",
-    "ids",
-    "name",
-    "phone_number",
-    "emails",
-    "assignee_ids",
-    "contact_type_ids",
-    "company_ids",
-    "company_id",
-    "opportunity_ids",
-    "customer_source_ids",
-    "status_ids",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "tags",
-    "socials",
-    "followed",
-    "age",
-    "minimum_interaction_count",
-    "maximum_interaction_date",
-    "minimum_created_date",
-    "minimum_modified_date",
-    "minimum_monetary_value",
-    "maximum_status_change_date",
-    "include_converted_leads",
-    "custom_fields",
-]
 
 
 @settings(max_examples=400, deadline=None)
