@@ -75,19 +75,6 @@ def _walk_pays(total: int, end: int, population: int | None) -> bool:
     return end * population / total <= MAX_WALK
 
 
-def search_page(
-    conn: Connection,
-    table: Table,
-    account_id: int,
-    where: Sequence[ColumnElement[bool]],
-    order: Order,
-    paging: Paging,
-) -> tuple[list[int], int]:
-    """(page ids, X-PW-TOTAL) of a search: the one call other /search routes need."""
-    total = count_capped(conn, table, account_id, where)
-    return page_ids(conn, table, account_id, where, order, paging, total), total
-
-
 def _direction(column: ColumnElement[Any], descending: bool) -> ColumnElement[Any]:
     return column.desc() if descending else column.asc()
 
@@ -145,7 +132,6 @@ __all__ = [
     "count_capped",
     "page_ids",
     "parse_paging",
-    "search_page",
 ]
 
 

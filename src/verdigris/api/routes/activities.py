@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from verdigris.api import bodies
 from verdigris.api.deps import Auth, Body, json_response
-from verdigris.api.routes.companies import body_schema
 from verdigris.storage import activities
 from verdigris.storage.engine import read, write
 from verdigris.storage.listing import parse_page
@@ -41,7 +41,7 @@ SEARCH = {
 }  # fmt: skip
 
 
-@router.post("/activities", openapi_extra=body_schema(ACTIVITY))
+@router.post("/activities", openapi_extra=bodies.body(ACTIVITY, required=False))
 async def create_activity(ctx: Auth, body: Body) -> Response:
     with write(ctx.engine) as conn:
         record = activities.create_activity(conn, ctx.account_id, ctx.user_id, body, ctx.now())
@@ -60,7 +60,7 @@ async def delete_activity(ctx: Auth, record_id: int) -> Response:
         return json_response(activities.delete_activity(conn, ctx.account_id, record_id))
 
 
-@router.post("/activities/search", openapi_extra=body_schema(SEARCH))
+@router.post("/activities/search", openapi_extra=bodies.body(SEARCH, required=False))
 async def search_activities(ctx: Auth, body: Body, request: Request) -> Response:
     query = request.query_params
     page = parse_page(body, query, activities.SORT_KEYS, "activity_date", "desc")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from verdigris.api import bodies
 from verdigris.api.deps import Auth, Body, json_response
 from verdigris.storage import companies
 from verdigris.storage.engine import read, write
@@ -37,12 +38,7 @@ SEARCH = {
 }
 
 
-def body_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """openapi_extra documenting a JSON request body (the handler reads it raw)."""
-    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
-
-
-@router.post("/companies", openapi_extra=body_schema(COMPANY))
+@router.post("/companies", openapi_extra=bodies.body(COMPANY, required=False))
 async def create_company(ctx: Auth, body: Body) -> Response:
     with write(ctx.engine) as conn:
         record = companies.create_company(conn, ctx.account_id, body, ctx.now())
@@ -55,7 +51,7 @@ async def get_company(ctx: Auth, record_id: int) -> Response:
         return json_response(companies.get_company(conn, ctx.account_id, record_id))
 
 
-@router.put("/companies/{record_id:int}", openapi_extra=body_schema(COMPANY))
+@router.put("/companies/{record_id:int}", openapi_extra=bodies.body(COMPANY, required=False))
 async def update_company(ctx: Auth, record_id: int, body: Body) -> Response:
     with write(ctx.engine) as conn:
         record = companies.update_company(conn, ctx.account_id, record_id, body, ctx.now())
@@ -68,7 +64,7 @@ async def delete_company(ctx: Auth, record_id: int) -> Response:
         return json_response(companies.delete_company(conn, ctx.account_id, record_id))
 
 
-@router.post("/companies/search", openapi_extra=body_schema(SEARCH))
+@router.post("/companies/search", openapi_extra=bodies.body(SEARCH, required=False))
 async def search_companies(ctx: Auth, body: Body, request: Request) -> Response:
     page = parse_page(body, request.query_params, companies.SORT_KEYS, "name")
     search = companies.parse_search(body, page)

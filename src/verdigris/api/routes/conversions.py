@@ -7,7 +7,6 @@ from fastapi.responses import Response
 
 from verdigris.api import bodies
 from verdigris.api.deps import Auth, Body, json_response
-from verdigris.api.routes.companies import body_schema
 from verdigris.api.routes.opportunities import OPPORTUNITY
 from verdigris.storage import conversions
 from verdigris.storage.engine import write
@@ -46,14 +45,14 @@ CONVERT = {
 }  # fmt: skip
 
 
-@router.put("/leads/upsert", openapi_extra=body_schema(UPSERT))
+@router.put("/leads/upsert", openapi_extra=bodies.body(UPSERT, required=False))
 async def upsert_lead(ctx: Auth, body: Body) -> Response:
     with write(ctx.engine) as conn:
         record = conversions.upsert_lead(conn, ctx.account_id, body, ctx.now())
     return json_response(record)
 
 
-@router.post("/leads/{record_id:int}/convert", openapi_extra=body_schema(CONVERT))
+@router.post("/leads/{record_id:int}/convert", openapi_extra=bodies.body(CONVERT, required=False))
 async def convert_lead(ctx: Auth, record_id: int, body: Body) -> Response:
     with write(ctx.engine) as conn:
         result = conversions.convert_lead(conn, ctx.account_id, record_id, body, ctx.now())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from verdigris.api import bodies
 from verdigris.api.deps import Auth, Body, json_response
-from verdigris.api.routes.companies import SEARCH_PROPERTIES, body_schema
+from verdigris.api.routes.companies import SEARCH_PROPERTIES
 from verdigris.storage import opportunities as opps
 from verdigris.storage.engine import read, write
 from verdigris.storage.listing import parse_page
@@ -35,7 +36,7 @@ OPP_SEARCH = {
 }
 
 
-@router.post("/opportunities", openapi_extra=body_schema(OPPORTUNITY))
+@router.post("/opportunities", openapi_extra=bodies.body(OPPORTUNITY, required=False))
 async def create_opportunity(ctx: Auth, body: Body) -> Response:
     with write(ctx.engine) as conn:
         record = opps.create_opportunity(conn, ctx.account_id, body, ctx.now())
@@ -48,7 +49,9 @@ async def get_opportunity(ctx: Auth, record_id: int) -> Response:
         return json_response(opps.get_opportunity(conn, ctx.account_id, record_id))
 
 
-@router.put("/opportunities/{record_id:int}", openapi_extra=body_schema(OPPORTUNITY))
+@router.put(
+    "/opportunities/{record_id:int}", openapi_extra=bodies.body(OPPORTUNITY, required=False)
+)
 async def update_opportunity(ctx: Auth, record_id: int, body: Body) -> Response:
     with write(ctx.engine) as conn:
         record = opps.update_opportunity(conn, ctx.account_id, record_id, body, ctx.now())
@@ -67,7 +70,7 @@ async def related_people(ctx: Auth, record_id: int) -> Response:
         return json_response(opps.related(conn, ctx.account_id, record_id))
 
 
-@router.post("/opportunities/search", openapi_extra=body_schema(OPP_SEARCH))
+@router.post("/opportunities/search", openapi_extra=bodies.body(OPP_SEARCH, required=False))
 async def search_opportunities(ctx: Auth, body: Body, request: Request) -> Response:
     page = parse_page(body, request.query_params, opps.SORT_KEYS, "name")
     search = opps.parse_search(body, page)
