@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 
 from verdigris.storage.engine import create_db_engine
-from verdigris.storage.migrate import upgrade
+from verdigris.storage.migrate import alembic_config, upgrade
 from verdigris.storage.schema import metadata
 
 
@@ -36,3 +37,34 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     engine.dispose()
+
+
+def _table_sql(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        return {str(name): str(sql) for name, sql in rows}
+
+
+def test_upgrade_from_0001_keeps_rows_and_rekeys_child_tables(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO name_tokens VALUES (1, 1, 'jim', 7), (1, 1, 'halpert', 7)"
+        )
+        conn.exec_driver_sql("INSERT INTO record_tags VALUES (1, 1, 7, 'vip')")
+    upgrade(engine)
+    tables = _table_sql(engine)
+    with engine.connect() as conn:
+        tokens = conn.exec_driver_sql("SELECT token, record_id FROM name_tokens").all()
+        tags = conn.exec_driver_sql("SELECT tag_key FROM record_tags").scalars().all()
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    key = inspect(engine).get_pk_constraint("name_tokens")["constrained_columns"]
+    engine.dispose()
+    assert sorted(tokens) == [("halpert", 7), ("jim", 7)]
+    assert tags == ["vip"]
+    assert differences == []
+    assert key == ["account_id", "record_type", "record_id", "token"]
+    for table in metadata.sorted_tables:
+        without_rowid = table.dialect_options["sqlite"]["with_rowid"] is False
+        assert ("WITHOUT ROWID" in tables[table.name]) is without_rowid, table.name

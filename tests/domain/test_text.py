@@ -17,10 +17,10 @@ from verdigris.domain.text import (
 
 
 def test_name_tokens_fold_strip_and_split() -> None:
-    assert name_tokens("José Müller-O'Brien") == ["jose", "muller", "o", "brien"]
-    assert name_tokens("Michael Scott, (sample)") == ["michael", "scott", "sample"]
-    assert name_tokens("(( ))") == []
-    assert name_tokens("STRASSE Straße") == ["strasse", "strasse"]
+    assert name_tokens("José Müller-O'Brien") == ("jose", "muller", "o", "brien")
+    assert name_tokens("Michael Scott, (sample)") == ("michael", "scott", "sample")
+    assert name_tokens("(( ))") == ()
+    assert name_tokens("STRASSE Straße") == ("strasse", "strasse")
 
 
 def test_edit_budget_follows_fuzziness_auto() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,13 +37,19 @@ def phone_digits(number: object) -> str | None:
     return _NON_DIGIT.sub("", number) or None
 
 
-def name_tokens(text: object) -> list[str]:
+def name_tokens(text: object) -> tuple[str, ...]:
     """Tokens of a name: folded, diacritics stripped, maximal runs of letters and digits."""
     if not isinstance(text, str):
-        return []
+        return ()
+    return _name_tokens(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_tokens(text: str) -> tuple[str, ...]:
+    # Cached: names repeat (a load of a million records sees each a dozen times).
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _TOKEN.findall(stripped)
+    return tuple(_TOKEN.findall(stripped))
 
 
 def edit_budget(token: str) -> int:

@@ -7,15 +7,19 @@ are kept as given; `name` (from its parts), and the default lead status are deri
 
 from __future__ import annotations
 
+import gc
 import marshal
 import multiprocessing
 import os
 import time
 import traceback
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -26,12 +30,15 @@ from verdigris.errors import SnapshotError
 from verdigris.snapshot import format as fmt
 from verdigris.snapshot.stream import Piece, read_pieces
 from verdigris.storage.bulk import (
+    Batch,
     BulkWriter,
-    account_batches,
+    bulk_transaction,
+    counter_batch,
     database_errors,
     project_records,
+    with_stored_custom_values,
 )
-from verdigris.storage.engine import write
+from verdigris.storage.projection import counter_keys
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -41,14 +48,16 @@ DROP_INDEXES_AFTER = 20_000
 """Records loaded before the big tables' secondary indexes are dropped and rebuilt
 at the end: cheaper for big files, pointless (and slow on a big database) for small."""
 PARALLEL_BYTES = 4 << 20
-"""Files at least this big are read, checked and projected in a worker process while
-this one writes (the CPU work is about three quarters of a load)."""
+"""Files at least this big are read and checked in one worker process and projected
+in another while this one writes (see _load_parallel)."""
 
 Command = tuple[Any, ...]
-"""What the reading side asks the writing side to do, as plain (picklable) data:
-("open", where, account id, name, sections), ("drop", where),
-("records", where, section, checked records), ("end", where, account id),
-("finish", where), ("progress", bytes read)."""
+"""What a stage asks of the next, as plain (marshal-able) data: ("open", where,
+account id, name, sections), ("drop", where), ("records", where, section, checked
+records, with their stored custom values: bulk.with_stored_custom_values) which the
+projector turns into ("rows", where, section, record count, batches of table rows),
+("end", where, account id) to which it adds the counter rows, ("finish", where),
+("progress", bytes read)."""
 
 
 @dataclass
@@ -78,9 +87,23 @@ def load_snapshot(
     if parallel is None:
         parallel = _size(source) >= PARALLEL_BYTES
     run = _load_parallel if parallel else _load_inline
-    summary = run(engine, source, replace, progress, batch)
+    with _without_cycle_collector():
+        summary = run(engine, source, replace, progress, batch)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """Records are trees, freed by reference counting; the cycle collector would walk
+    the growing heap every few hundred allocations (half the CPU time of a load)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _size(source: Path | str | BinaryIO) -> int:
@@ -99,10 +122,10 @@ def _load_inline(
     progress: Callable[[int], None] | None,
     batch: int,
 ) -> LoadSummary:
-    with write(engine) as conn:
+    with bulk_transaction(engine) as conn:
         applier = _Applier(BulkWriter(conn), replace, progress)
         with database_errors(applier.where):
-            _read(source, batch, applier.apply)
+            _read(source, batch, _Projector(applier.apply).apply)
     return applier.summary
 
 
@@ -113,56 +136,84 @@ def _load_parallel(
     progress: Callable[[int], None] | None,
     batch: int,
 ) -> LoadSummary:
-    """Read, check and project in a forked worker; write here, in one transaction.
+    """Three processes in a pipeline: a reader parses and checks records, a projector
+    turns them into table rows, and this process writes the rows in one transaction.
 
-    The pipe holds one message: the worker builds the next batch while this process
-    writes the last one. Any error ends the worker and rolls the transaction back.
+    Each pipe holds about one message, so each stage works on the next batch while
+    the one after it takes the last. The three cost about the same CPU per record
+    (see 0302). Any error ends the workers and rolls the transaction back.
     """
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(source, batch, sender), daemon=True)
-    worker.start()
-    sender.close()
+    records_out, records_in = context.Pipe(duplex=False)
+    rows_out, rows_in = context.Pipe(duplex=False)
+    stages = [
+        (partial(_read, source, batch), records_in, [records_out, rows_out, rows_in]),
+        (partial(_project_stream, records_out), rows_in, [records_in, rows_out]),
+    ]
+    workers = [context.Process(target=_work, args=stage, daemon=True) for stage in stages]
+    for worker in workers:
+        worker.start()
+    for end in (records_out, records_in, rows_in):
+        end.close()
     try:
-        with write(engine) as conn:
+        with bulk_transaction(engine) as conn:
             applier = _Applier(BulkWriter(conn), replace, progress)
             with database_errors(applier.where):
-                while True:
-                    try:
-                        command = marshal.loads(receiver.recv_bytes())
-                    except EOFError:
-                        raise SnapshotError("snapshot: the reading process ended early") from None
-                    if command[0] == "error":
-                        raise SnapshotError(command[1])
-                    if command[0] == "crash":
-                        raise RuntimeError(f"snapshot reader failed:\n{command[1]}")
-                    applier.apply(command)
-                    if command[0] == "finish":
-                        break
+                _receive(rows_out, applier.apply)
     finally:
-        receiver.close()
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
+        rows_out.close()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
     return applier.summary
 
 
-def _work(
-    source: Path | str | BinaryIO, batch: int, sender: multiprocessing.connection.Connection
+def _receive(
+    receiver: multiprocessing.connection.Connection, take: Callable[[Command], None]
 ) -> None:
-    """The worker process: every command through the pipe, then an error if any.
+    """Commands from the stage before, up to "finish"; its errors raised here."""
+    while True:
+        try:
+            command = marshal.loads(receiver.recv_bytes())
+        except EOFError:
+            raise SnapshotError("snapshot: a loading process ended early") from None
+        if command[0] == "error":
+            raise SnapshotError(command[1])
+        if command[0] == "crash":
+            raise RuntimeError(f"snapshot loading process failed:\n{command[1]}")
+        take(command)
+        if command[0] == "finish":
+            return
+
+
+def _project_stream(
+    receiver: multiprocessing.connection.Connection, emit: Callable[[Command], None]
+) -> None:
+    _receive(receiver, _Projector(emit).apply)
+
+
+def _work(
+    produce: Callable[[Callable[[Command], None]], None],
+    sender: multiprocessing.connection.Connection,
+    inherited: list[multiprocessing.connection.Connection],
+) -> None:
+    """A worker process: every command `produce` emits goes down the pipe, then an
+    error if any (a SnapshotError from an earlier stage travels on as it is).
 
     Commands are JSON-like tuples, lists and dicts: marshal writes them ~3x faster
     than pickle."""
+    for end in inherited:  # other stages' pipe ends: open here, they would hide an exit
+        end.close()
 
     def send(command: Command) -> None:
         sender.send_bytes(marshal.dumps(command))
 
     try:
-        _read(source, batch, send)
+        produce(send)
     except SnapshotError as error:
         send(("error", str(error)))
-    except BrokenPipeError:  # the writer stopped (and reports why)
+    except BrokenPipeError:  # the next stage stopped (and reports why)
         pass
     except BaseException:
         send(("crash", traceback.format_exc()))
@@ -174,9 +225,39 @@ def _read(source: Path | str | BinaryIO, batch: int, emit: Callable[[Command], N
     with _opened(source) as stream:
         loader = _Loader(emit)
         report = lambda done: emit(("progress", done))  # noqa: E731
-        for piece in read_pieces(stream, batch, report):
-            loader.take(piece)
+        read_pieces(stream, batch, loader.take, report)
         loader.finish()
+
+
+class _Projector:
+    """The middle stage: checked records become rows of every table; the account's
+    counters are kept until its end."""
+
+    def __init__(self, emit: Callable[[Command], None]) -> None:
+        self.emit = emit
+        self.account_id = 0
+        self.types: dict[int, str] = {}
+        self.counts: dict[RecordType, Counter[tuple[str, str]]] = {}
+
+    def apply(self, command: Command) -> None:
+        if command[0] == "records":
+            command = self._rows(*command[1:])
+        elif command[0] == "open":
+            self.account_id = command[2]
+            definitions = command[4].get("custom_field_definitions") or ()
+            self.types = {d["id"]: d["data_type"] for d in definitions}
+            self.counts = {}
+        elif command[0] == "end":
+            command = (*command, counter_batch(self.account_id, self.counts))
+        self.emit(command)
+
+    def _rows(self, where: str, section: str, records: list[Record]) -> Command:
+        record_type = RecordType.PERSON if section == "people" else RecordType.LEAD
+        counts = self.counts.setdefault(record_type, Counter())
+        for record in records:
+            counts.update(counter_keys(record_type, record))
+        batches = project_records(self.account_id, record_type, records, self.types)
+        return ("rows", where, section, len(records), batches)
 
 
 class _Applier:
@@ -190,10 +271,6 @@ class _Applier:
         self.progress = progress
         self.summary = LoadSummary()
         self.at = "snapshot"
-        self.account_id = 0
-        self.types: dict[int, str] = {}
-        self.counts: dict[RecordType, Counter[tuple[str, str]]] = {}
-        self.tokens: set[str] = set()
 
     def where(self) -> str:
         return self.at
@@ -205,15 +282,14 @@ class _Applier:
                 self.progress(command[1])
             return
         self.at = command[1]
-        if kind == "records":
-            self._records(command[2], command[3])
+        if kind == "rows":
+            self._rows(*command[2:])
         elif kind == "open":
             self._open(*command[1:])
         elif kind == "drop":
             self.writer.drop_indexes()
         elif kind == "end":
-            counts, tokens = self.counts, self.tokens
-            self.writer.write(account_batches(command[2], counts, tokens))
+            self.writer.end_account(command[3])
             self.summary.accounts.append(command[2])
         elif kind == "finish":
             if self.writer.dropped:
@@ -228,22 +304,13 @@ class _Applier:
                 )
             self.writer.delete_account(account_id)
         self.writer.insert_header(account_id, name, sections)
-        definitions = sections.get("custom_field_definitions") or ()
-        self.account_id = account_id
-        self.types = {d["id"]: d["data_type"] for d in definitions}
-        self.counts, self.tokens = {}, set()
 
-    def _records(self, section: str, records: list[Record]) -> None:
-        """Project checked records (here: the reader is the busier process) and write."""
-        record_type = RecordType.PERSON if section == "people" else RecordType.LEAD
-        batches, counts, tokens = project_records(self.account_id, record_type, records, self.types)
+    def _rows(self, section: str, records: int, batches: list[Batch]) -> None:
         self.writer.write(batches)
-        self.counts.setdefault(record_type, Counter()).update(counts)
-        self.tokens |= tokens
-        if record_type is RecordType.PERSON:
-            self.summary.people += len(records)
+        if section == "people":
+            self.summary.people += records
         else:
-            self.summary.leads += len(records)
+            self.summary.leads += records
 
 
 @contextmanager
@@ -255,6 +322,29 @@ def _opened(source: Path | str | BinaryIO) -> Iterator[BinaryIO]:
         yield source
 
 
+class _IdSet:
+    """The record ids seen so far, in 8 bytes each while they come in rising order (as
+    dumps write them) rather than the ~70 of a set of ints (a million ids: 8 MB)."""
+
+    def __init__(self) -> None:
+        self.rising = array("q")
+        self.others: set[int] = set()
+
+    def __contains__(self, record_id: int) -> bool:
+        rising = self.rising
+        if rising and record_id <= rising[-1]:
+            i = bisect_left(rising, record_id)
+            if i < len(rising) and rising[i] == record_id:
+                return True
+        return record_id in self.others
+
+    def add(self, record_id: int) -> None:
+        if (not self.rising or record_id > self.rising[-1]) and -(2**63) <= record_id < 2**63:
+            self.rising.append(record_id)
+        else:
+            self.others.add(record_id)
+
+
 @dataclass
 class _Account:
     index: int
@@ -262,7 +352,7 @@ class _Account:
     opened: bool = False
     refs: fmt.AccountRefs = field(default_factory=fmt.AccountRefs)
     default_status: int | None = None
-    ids: dict[str, set[int]] = field(default_factory=lambda: {"people": set(), "leads": set()})
+    ids: dict[str, _IdSet] = field(default_factory=lambda: {"people": _IdSet(), "leads": _IdSet()})
     emails: set[str] = field(default_factory=set)
     person_refs: dict[int, str] = field(default_factory=dict)
     person_references: dict[str, set[int]] = field(default_factory=dict)
@@ -359,7 +449,7 @@ class _Loader:
             for offset, record in enumerate(piece.value)
         ]
         where = f"{account.label}.{piece.key}[{piece.position}:{piece.position + len(records)}]"
-        self.emit(("records", where, piece.key, records))
+        self.emit(("records", where, piece.key, [with_stored_custom_values(r) for r in records]))
         self.loaded += len(records)
 
     def _end(self, account: _Account) -> None:

@@ -1,9 +1,11 @@
 """Read a snapshot file as a stream of pieces: account fields, record batches, ends.
 
 One ijson pass builds the document in C while we take finished records out of the
-`people` and `leads` lists after every chunk, so memory holds one batch, not the file.
-This relies on the builder adding a container to its parent when the container starts
-(true of every ijson backend): the lists we trim are the ones still being filled.
+`people` and `leads` lists each time the parser asks for more bytes, so memory holds
+one batch, not the file. This relies on the builder adding a container to its parent
+when the container starts (true of every ijson backend): the lists we trim are the
+ones still being filled. The parser runs as a generator over a reader object, not as
+a coroutine fed chunks: ijson's C backend is about 2.5x faster that way.
 """
 
 from __future__ import annotations
@@ -31,14 +33,6 @@ class Piece(NamedTuple):
     position: int = 0
 
 
-class _Sink:
-    def __init__(self) -> None:
-        self.done: list[Any] = []
-
-    def send(self, value: Any) -> None:
-        self.done.append(value)
-
-
 @dataclass
 class _Builder:
     """map_type for ijson: remembers the first object built, the document root."""
@@ -52,36 +46,58 @@ class _Builder:
         return mapping
 
 
-def read_pieces(
-    stream: BinaryIO, batch: int, progress: Callable[[int], None] | None = None
-) -> Iterator[Piece]:
-    """Pieces in file order; SnapshotError for JSON that does not parse."""
-    builder, sink, cursor = _Builder(), _Sink(), _Cursor(batch)
-    coro = ijson.items_coro(sink, "", map_type=builder.make, use_float=True)
-    fed = 0
-    for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
-        if fed == 0 and not chunk.lstrip().startswith(b"{"):
+class _Reader:
+    """The file as ijson reads it; between two reads, the finished pieces go out."""
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        take: Callable[[Piece], None],
+        cursor: _Cursor,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.stream, self.take, self.cursor, self.progress = stream, take, cursor, progress
+        self.builder = _Builder()
+        self.fed = 0
+
+    def read(self, size: int) -> bytes:
+        if size == 0:  # ijson asks for nothing first, to tell bytes from str
+            return b""
+        if self.builder.root is not None:
+            for piece in self.cursor.drain(self.builder.root, complete=False):
+                self.take(piece)
+        chunk = self.stream.read(size)
+        if self.fed == 0 and not chunk.lstrip().startswith(b"{"):
             raise SnapshotError("snapshot: expected a JSON object")
-        _feed(coro, chunk, fed)
-        fed += len(chunk)
-        if progress:
-            progress(fed)
-        if builder.root is not None:
-            yield from cursor.drain(builder.root, complete=False)
-    _feed(coro, None, fed)
-    if not sink.done:
-        raise SnapshotError("snapshot: the file is empty")
-    yield from cursor.drain(sink.done[0], complete=True)
+        self.fed += len(chunk)
+        if self.progress and chunk:
+            self.progress(self.fed)
+        return chunk
 
 
-def _feed(coro: Any, chunk: bytes | None, fed: int) -> None:
+def read_pieces(
+    stream: BinaryIO,
+    batch: int,
+    take: Callable[[Piece], None],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Hand every piece to `take`, in file order; SnapshotError for JSON that does not
+    parse (an error `take` raises ends the read)."""
+    cursor = _Cursor(batch)
+    reader = _Reader(stream, take, cursor, progress)
+    documents = ijson.items(
+        reader, "", map_type=reader.builder.make, use_float=True, buf_size=CHUNK_BYTES
+    )
     try:
-        if chunk is None:
-            coro.close()
-        else:
-            coro.send(chunk)
+        root = next(documents, None)
+        if root is not None:
+            next(documents, None)  # the rest of the file: whitespace only
     except ijson.JSONError as error:
-        raise SnapshotError(f"snapshot: not valid JSON (near byte {fed}): {error}") from None
+        raise SnapshotError(f"snapshot: not valid JSON (near byte {reader.fed}): {error}") from None
+    if root is None:
+        raise SnapshotError("snapshot: the file is empty")
+    for piece in cursor.drain(root, complete=True):
+        take(piece)
 
 
 class _Cursor:

@@ -2,12 +2,15 @@
 
 Rows come from projection.py exactly as on the HTTP write path; only the way they
 reach the database differs: COPY on PostgreSQL, executemany on SQLite, secondary
-indexes of the big tables dropped and rebuilt inside the caller's transaction, and
-counters and token variants written once per account.
+indexes of the big tables dropped and rebuilt inside the caller's transaction,
+counters written once per account, token variants as new tokens appear (see decision
+0302).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Index, Table, delete, select, text
+from sqlalchemy import Connection, Engine, Index, Table, delete, select, text
 from sqlalchemy.exc import DBAPIError
 
 from verdigris.domain.text import deletion_variants
@@ -24,21 +27,29 @@ from verdigris.domain.types import Record, RecordType
 from verdigris.errors import SnapshotError
 from verdigris.storage import schema
 from verdigris.storage.accounts import hash_token
-from verdigris.storage.indexing import CHILD_TABLES, record_table, table_row, variant_depth
+from verdigris.storage.engine import configure_sqlite
+from verdigris.storage.indexing import CHILD_TABLES, record_table, variant_depth
 from verdigris.storage.projection import (
     CHILD_COLUMNS,
+    ChildTuples,
     CustomFieldTypes,
-    child_tuples,
-    counter_keys,
     custom_value_map,
     dumps,
+    lead_row,
+    person_row,
+    tag_keys,
 )
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
 _VARIANT_COLUMNS = ("account_id", "variant", "token")
 BIG_TABLES: tuple[Table, ...] = (schema.people, schema.leads, *CHILD_TABLES, schema.followers)
-_VARIANT_BATCH = 20_000
-"""Tokens per token_variants batch (each gives up to a few dozen rows)."""
+LOAD_CACHE_KIB = 131072
+"""SQLite page cache of a load (KiB)."""
+INDEX_BUILD_CACHE_KIB = 8192
+"""SQLite page cache while indexes are rebuilt (KiB): the size of each sorted run."""
+STORED_CUSTOM_VALUES = "stored_custom_values"
+_STAGED_VARIANTS = "load_token_variants"
+_TOKEN_AT = CHILD_COLUMNS["name_tokens"].index("token")
 _FOLLOWER_COLUMNS = ("account_id", "record_type", "user_id", "record_id")
 _PERSON_COLUMNS = tuple(str(c.name) for c in schema.people.columns)
 _LEAD_COLUMNS = tuple(str(c.name) for c in schema.leads.columns)
@@ -61,6 +72,49 @@ def database_errors(where: Callable[[], str]) -> Iterator[None]:
         raise SnapshotError(f"{where()}: the database refused it: {reason}") from None
 
 
+@contextmanager
+def bulk_transaction(engine: Engine) -> Iterator[Connection]:
+    """The one write transaction of a load.
+
+    On SQLite, when no other connection has the database open, the load runs with a
+    rollback journal instead of the WAL: pages added past the end of the file need no
+    journal at all, where the WAL would hold every page of the load once more (and a
+    WAL of gigabytes slows every page read of the load's own transaction). When a
+    server has the file open the switch is refused at once and the load goes through
+    the WAL, so that the server keeps answering. The WAL is back on when this ends.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _prepare_sqlite(conn.connection.driver_connection)
+        try:
+            conn.execution_options(verdigris_write=True)
+            with conn.begin():
+                yield conn
+        finally:
+            if sqlite:  # the WAL, cache and the rest, as the server has them
+                configure_sqlite(conn.connection.driver_connection)
+
+
+def _prepare_sqlite(raw: Any) -> None:
+    """Settings of a load's connection, made before its transaction begins."""
+    # A smaller page cache than the server's, temporary tables on disk, and no mmap:
+    # mapped pages touched while rebuilding indexes would count against the memory.
+    raw.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
+    raw.execute("PRAGMA temp_store=FILE")
+    raw.execute("PRAGMA mmap_size=0")
+    if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        return
+    timeout = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        raw.execute("PRAGMA journal_mode=TRUNCATE")
+    except sqlite3.OperationalError:  # "database is locked": another connection has it
+        pass
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(timeout)}")
+
+
 class BulkWriter:
     """Writes snapshot accounts through one connection, inside its open transaction."""
 
@@ -68,11 +122,9 @@ class BulkWriter:
         self.conn = conn
         self.postgres = conn.dialect.name == "postgresql"
         self.dropped: list[Index] = []
-        if not self.postgres:
-            # The load's own page cache, and no mmap: mapped pages touched while
-            # rebuilding indexes would count against the loader's memory.
-            conn.exec_driver_sql("PRAGMA cache_size=-262144")
-            conn.exec_driver_sql("PRAGMA mmap_size=0")
+        self.staging = False
+        self.account_id = 0
+        self.vocabulary: set[str] = set()
 
     def account_exists(self, account_id: int) -> bool:
         a = schema.accounts
@@ -98,17 +150,18 @@ class BulkWriter:
                 self.dropped.append(index)
 
     def restore_indexes(self) -> None:
+        if not self.postgres:
+            # SQLite sorts each index's keys in runs the size of the page cache: small
+            # runs sorted by helper threads, then merged, build indexes about twice as
+            # fast as one big run sorted by this thread.
+            self.conn.exec_driver_sql(f"PRAGMA cache_size=-{INDEX_BUILD_CACHE_KIB}")
+            self.conn.exec_driver_sql(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
         for index in self.dropped:
             index.create(self.conn)
         self.dropped = []
 
-    def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            columns = [c.name for c in table.columns]
-            self.insert_tuples(table, columns, _tuples(columns, rows))
-
     def insert_tuples(
-        self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
         """Rows as tuples in `columns` order: COPY on PostgreSQL, executemany on SQLite
         (Core's per-row parameter processing would cost more than the insert itself)."""
@@ -117,17 +170,18 @@ class BulkWriter:
         names = ", ".join(f'"{c}"' for c in columns)
         if not self.postgres:
             marks = ", ".join("?" * len(columns))
-            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+            insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
             self.conn.exec_driver_sql(insert, list(rows))
             return
         raw = self.conn.connection.driver_connection
-        statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+        statement = f'COPY "{table}" ({names}) FROM STDIN'
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(row)
 
     def insert_header(self, account_id: int, name: str, sections: Mapping[str, Any]) -> None:
         """The account row and its small sections (users, lookups, definitions...)."""
+        self.account_id, self.vocabulary = account_id, set()
         now = int(time.time())
         self.conn.execute(schema.accounts.insert(), {"id": account_id, "name": name})
         seq = schema.id_sequences
@@ -138,8 +192,49 @@ class BulkWriter:
                 self.conn.execute(table.insert(), rows)
 
     def write(self, batches: Iterable[Batch]) -> None:
+        """Insert each batch, and index the variants of name tokens new to the account."""
         for name, columns, rows in batches:
-            self.insert_tuples(schema.metadata.tables[name], columns, rows)
+            self.insert_tuples(name, columns, rows)
+            if name == schema.name_tokens.name:
+                self._add_vocabulary({row[_TOKEN_AT] for row in rows})
+
+    def _add_vocabulary(self, tokens: set[str]) -> None:
+        new = tokens - self.vocabulary
+        if not new:
+            return
+        self.vocabulary |= new
+        _, columns, rows = variant_batch(self.account_id, sorted(new))
+        if self.postgres:  # staged: see end_account
+            self._stage_variants(columns, rows)
+        else:
+            self.insert_tuples(schema.token_variants.name, columns, rows)
+
+    def end_account(self, counters: Batch) -> None:
+        """The account's counters, and its staged token variants moved in key order.
+
+        Variants arrive in the order names first appear; inserting them in that order
+        would cost a random B-tree insert each (millions of them), while the database
+        sorts the staging table in one pass and appends to the key."""
+        self.write([counters])
+        if not self.staging:
+            return
+        names = ", ".join(_VARIANT_COLUMNS)
+        self.conn.exec_driver_sql(
+            f"INSERT INTO {schema.token_variants.name} ({names}) "
+            f"SELECT {names} FROM {_STAGED_VARIANTS} "
+            f"ORDER BY {names}"
+        )
+        self.conn.exec_driver_sql(f"DROP TABLE {_STAGED_VARIANTS}")
+        self.staging = False
+
+    def _stage_variants(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if not self.staging:
+            self.staging = True
+            self.conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {_STAGED_VARIANTS} "
+                "(account_id BIGINT NOT NULL, variant TEXT NOT NULL, token TEXT NOT NULL)"
+            )
+        self.insert_tuples(_STAGED_VARIANTS, columns, rows)
 
     def analyze(self) -> None:
         """Fresh planner statistics after a big load."""
@@ -150,30 +245,25 @@ class BulkWriter:
 
 
 def project_records(
-    account_id: int,
-    record_type: RecordType,
-    records: Sequence[Record],
-    types: CustomFieldTypes,
-) -> tuple[list[Batch], Counter[tuple[str, str]], set[str]]:
-    """A batch's rows for every table, its counter increments and its name tokens."""
-    table = record_table(record_type)
-    columns = _PERSON_COLUMNS if record_type is RecordType.PERSON else _LEAD_COLUMNS
-    batches: list[Batch] = [
-        (
-            str(table.name),
-            columns,
-            _tuples(columns, [table_row(account_id, record_type, r) for r in records]),
-        )
-    ]
-    children: dict[str, list[tuple[Any, ...]]] = {name: [] for name in CHILD_COLUMNS}
-    counts: Counter[tuple[str, str]] = Counter()
+    account_id: int, record_type: RecordType, records: Sequence[Record], types: CustomFieldTypes
+) -> list[Batch]:
+    """A batch's rows for every table (counters and token variants are the caller's).
+
+    A record may carry its stored custom value map under STORED_CUSTOM_VALUES in place
+    of its `custom_fields` list (see `with_stored_custom_values`)."""
+    person = record_type is RecordType.PERSON
+    columns = _PERSON_COLUMNS if person else _LEAD_COLUMNS
+    row_of, pick = (person_row if person else lead_row), itemgetter(*columns)
+    rows: list[tuple[Any, ...]] = []
+    children = ChildTuples(account_id, record_type, types)
     for record in records:
-        for table_name, rows in child_tuples(account_id, record_type, record, types).items():
-            children[table_name] += rows
-        counts.update(counter_keys(record_type, record))
-    for name, rows in children.items():
-        if rows:
-            batches.append((name, CHILD_COLUMNS[name], rows))
+        custom_values = record.get(STORED_CUSTOM_VALUES)
+        if custom_values is None:
+            custom_values = custom_value_map(record.get("custom_fields"))
+        rows.append(pick(row_of(account_id, record, custom_values)))
+        children.add(record, custom_values, tag_keys(record))
+    batches: list[Batch] = [(str(record_table(record_type).name), columns, rows)]
+    batches += [(name, CHILD_COLUMNS[name], rows) for name, rows in children.tables.items() if rows]
     followers = [
         (account_id, int(record_type), user_id, record["id"])
         for record in records
@@ -181,40 +271,32 @@ def project_records(
     ]
     if followers:
         batches.append(("followers", _FOLLOWER_COLUMNS, followers))
-    tokens = {row[2] for row in children["name_tokens"]}
-    return batches, counts, tokens
+    return batches
 
 
-def account_batches(
-    account_id: int,
-    counts: Mapping[RecordType, Counter[tuple[str, str]]],
-    tokens: Iterable[str],
-) -> Iterator[Batch]:
-    """Counters and the token vocabulary of a freshly loaded account."""
-    # The account is new (or was just emptied), so plain inserts cannot collide.
-    counters = [
+def with_stored_custom_values(record: Record) -> Record:
+    """The record with its `custom_fields` list replaced by the stored value map: a
+    load passes records between processes, and the list of small dicts (a few dozen
+    objects to rebuild) costs about three times the rest of the record."""
+    record[STORED_CUSTOM_VALUES] = custom_value_map(record.pop("custom_fields", None))
+    return record
+
+
+def counter_batch(account_id: int, counts: Mapping[RecordType, Counter[tuple[str, str]]]) -> Batch:
+    """The counters of a freshly loaded account (new, or just emptied: plain inserts
+    cannot collide)."""
+    rows = [
         (account_id, int(record_type), field, value, n)
         for record_type, counter in counts.items()
         for (field, value), n in sorted(counter.items())
     ]
-    yield "value_counts", _COUNT_COLUMNS, counters
-    for batch in _chunks(sorted(tokens), _VARIANT_BATCH):
-        rows = [(account_id, v, t) for t in batch for v in deletion_variants(t, variant_depth(t))]
-        rows.sort()  # in key order: appends to the primary key's B-tree are cheapest
-        yield "token_variants", _VARIANT_COLUMNS, rows
+    return "value_counts", _COUNT_COLUMNS, rows
 
 
-def _tuples(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    try:
-        pick = itemgetter(*columns)
-        return [pick(row) for row in rows]
-    except KeyError:  # a projection that leaves a nullable column out
-        return [tuple([row.get(c) for c in columns]) for row in rows]
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def variant_batch(account_id: int, tokens: Iterable[str]) -> Batch:
+    """Deletion-neighbourhood rows of tokens new to the account."""
+    rows = [(account_id, v, t) for t in tokens for v in deletion_variants(t, variant_depth(t))]
+    return "token_variants", _VARIANT_COLUMNS, rows
 
 
 def follower_rows(

@@ -52,9 +52,15 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own handling defers it).
     dbapi_connection.isolation_level = None
+    configure_sqlite(dbapi_connection)
+
+
+def configure_sqlite(dbapi_connection: Any) -> None:
+    """Verdigris' settings on a sqlite3 connection (again after a load changed them)."""
     cursor = dbapi_connection.cursor()
     for pragma in _SQLITE_PRAGMAS:
         cursor.execute(pragma)
+    cursor.execute("PRAGMA threads=0")
     cursor.close()
 
 

@@ -138,11 +138,7 @@ def _delete_children(
 ) -> None:
     ids = [r["id"] for r in records]
     for table in CHILD_TABLES:
-        owned = _owned(table, account_id, record_type, ids)
-        if table is schema.name_tokens:
-            # Its key leads with the token, not the record: name the tokens to use it.
-            owned = and_(owned, table.c.token.in_(sorted(tokens_of(records))))
-        conn.execute(delete(table).where(owned))
+        conn.execute(delete(table).where(_owned(table, account_id, record_type, ids)))
 
 
 def replace_record(

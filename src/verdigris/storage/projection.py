@@ -32,51 +32,59 @@ def dumps(value: object) -> str:
 
 
 def _first(items: object, key: str) -> str | None:
-    if isinstance(items, list) and items and isinstance(items[0], dict):
+    if type(items) is list and items and type(items[0]) is dict:
         return sort_key(items[0].get(key))
     return None
 
 
-def _address_columns(address: object) -> dict[str, Any]:
-    parts = address if isinstance(address, dict) else {}
-    columns: dict[str, Any] = {}
-    for part, sort_name in _ADDRESS_PARTS:
-        columns[f"{sort_name}_key"] = sort_key(parts.get(part))
-        columns[f"{part}_match"] = match_key(parts.get(part))
-    return columns
-
-
-def _common_row(account_id: int, record: Record) -> dict[str, Any]:
-    """Columns people and leads share."""
-    row: dict[str, Any] = {"account_id": account_id}
-    for key in ("id", "name", "prefix", "first_name", "middle_name", "last_name", "suffix"):
-        row[key] = record.get(key)
-    for key in ("details", "title", "assignee_id", "date_created", "date_modified"):
-        row[key] = record.get(key)
-    row["date_last_contacted"] = record.get("date_last_contacted")
-    row["interaction_count"] = record.get("interaction_count") or 0
-    row["address"] = None if record.get("address") is None else dumps(record["address"])
-    for key in ("phone_numbers", "socials", "tags", "websites"):
-        row[key] = dumps(record.get(key) or [])
-    row["custom_fields"] = dumps(_set_custom_values(record.get("custom_fields")))
-    row["name_key"] = sort_key(record.get("name"))
-    row["first_name_key"] = sort_key(record.get("first_name"))
-    row["last_name_key"] = sort_key(record.get("last_name"))
-    row["title_key"] = sort_key(record.get("title"))
-    row["phone_key"] = _first(record.get("phone_numbers"), "number")
-    row["socials_key"] = _first(record.get("socials"), "url")
-    row.update(_address_columns(record.get("address")))
-    return row
+def _common_row(
+    account_id: int, record: Record, custom_values: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Columns people and leads share (one dict literal: this runs a million times).
+    `custom_values`: the record's stored custom value map, when already computed."""
+    get = record.get
+    if custom_values is None:
+        custom_values = _set_custom_values(get("custom_fields"))
+    address = get("address")
+    parts = address if type(address) is dict else {}
+    city, state = parts.get("city"), parts.get("state")
+    postal_code, country = parts.get("postal_code"), parts.get("country")
+    return {
+        "account_id": account_id, "id": get("id"), "name": get("name"),
+        "prefix": get("prefix"), "first_name": get("first_name"),
+        "middle_name": get("middle_name"), "last_name": get("last_name"),
+        "suffix": get("suffix"), "details": get("details"), "title": get("title"),
+        "assignee_id": get("assignee_id"), "date_created": get("date_created"),
+        "date_modified": get("date_modified"),
+        "date_last_contacted": get("date_last_contacted"),
+        "interaction_count": get("interaction_count") or 0,
+        "address": None if address is None else dumps(address),
+        "phone_numbers": dumps(get("phone_numbers") or []),
+        "socials": dumps(get("socials") or []),
+        "tags": dumps(get("tags") or []),
+        "websites": dumps(get("websites") or []),
+        "custom_fields": dumps(custom_values),
+        "name_key": sort_key(get("name")),
+        "first_name_key": sort_key(get("first_name")),
+        "last_name_key": sort_key(get("last_name")),
+        "title_key": sort_key(get("title")),
+        "phone_key": _first(get("phone_numbers"), "number"),
+        "socials_key": _first(get("socials"), "url"),
+        "city_key": sort_key(city), "city_match": match_key(city),
+        "state_key": sort_key(state), "state_match": match_key(state),
+        "zip_key": sort_key(postal_code), "postal_code_match": match_key(postal_code),
+        "country_key": sort_key(country), "country_match": match_key(country),
+    }  # fmt: skip
 
 
 def _set_custom_values(entries: object) -> dict[str, Any]:
     """The stored map {definition id: value} of a record's `custom_fields` list."""
-    if not isinstance(entries, list):
+    if type(entries) is not list:
         return {}
     return {
-        str(e["custom_field_definition_id"]): e.get("value")
+        str(e["custom_field_definition_id"]): value
         for e in entries
-        if isinstance(e, dict) and not _blank(e.get("value"))
+        if type(e) is dict and not _blank(value := e.get("value"))
     }
 
 
@@ -85,32 +93,39 @@ def _blank(value: object) -> bool:
     return value is None or value is False or value == [] or value == ""
 
 
-def person_row(account_id: int, record: Record) -> dict[str, Any]:
-    row = _common_row(account_id, record)
-    row["company_id"] = record.get("company_id")
-    row["contact_type_id"] = record.get("contact_type_id")
-    row["emails"] = dumps(record.get("emails") or [])
-    row["email_key"] = _first(record.get("emails"), "email")
-    row["leads_converted_from"] = dumps(record.get("leads_converted_from") or [])
-    row["date_lead_created"] = record.get("date_lead_created")
+def person_row(
+    account_id: int, record: Record, custom_values: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    row = _common_row(account_id, record, custom_values)
+    get = record.get
+    row["company_id"] = get("company_id")
+    row["contact_type_id"] = get("contact_type_id")
+    row["emails"] = dumps(get("emails") or [])
+    row["email_key"] = _first(get("emails"), "email")
+    row["leads_converted_from"] = dumps(get("leads_converted_from") or [])
+    row["date_lead_created"] = get("date_lead_created")
     return row
 
 
-def lead_row(account_id: int, record: Record) -> dict[str, Any]:
-    row = _common_row(account_id, record)
-    email = record.get("email")
+def lead_row(
+    account_id: int, record: Record, custom_values: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    row = _common_row(account_id, record, custom_values)
+    get = record.get
+    email = get("email")
     row["email"] = None if email is None else dumps(email)
-    row["email_key"] = sort_key(email.get("email")) if isinstance(email, dict) else None
-    row["company_name"] = record.get("company_name")
-    row["company_name_key"] = sort_key(record.get("company_name"))
-    row["customer_source_id"] = record.get("customer_source_id")
-    row["monetary_unit"] = record.get("monetary_unit")
-    value = record.get("monetary_value")
+    row["email_key"] = sort_key(email.get("email")) if type(email) is dict else None
+    row["company_name"] = get("company_name")
+    row["company_name_key"] = sort_key(get("company_name"))
+    row["customer_source_id"] = get("customer_source_id")
+    row["monetary_unit"] = get("monetary_unit")
+    value = get("monetary_value")
     row["monetary_value"] = None if value is None else float(value)
-    row["status_id"] = record.get("status_id")
-    row["date_status_changed"] = record.get("date_status_changed") or record.get("date_created")
-    for key in ("converted_opportunity_id", "converted_contact_id", "converted_at"):
-        row[key] = record.get(key)
+    row["status_id"] = get("status_id")
+    row["date_status_changed"] = get("date_status_changed") or get("date_created")
+    row["converted_opportunity_id"] = get("converted_opportunity_id")
+    row["converted_contact_id"] = get("converted_contact_id")
+    row["converted_at"] = get("converted_at")
     row["is_converted"] = is_converted(record)
     return row
 
@@ -123,10 +138,12 @@ def record_emails(record_type: RecordType, record: Record) -> list[str]:
     """Folded emails of a record (a lead has at most one)."""
     if record_type is RecordType.LEAD:
         email = record.get("email")
-        items = [email] if isinstance(email, dict) else []
-    else:
-        items = record.get("emails") or []
-    keys = (match_key(i.get("email")) for i in items if isinstance(i, dict))
+        key = match_key(email.get("email")) if type(email) is dict else None
+        return [key] if key else []
+    items = record.get("emails")
+    if not items:
+        return []
+    keys = (match_key(i.get("email")) for i in items if type(i) is dict)
     return sorted({k for k in keys if k})
 
 
@@ -155,30 +172,53 @@ def child_rows(
 def child_tuples(
     account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
 ) -> dict[str, list[tuple[Any, ...]]]:
-    """`child_rows` as tuples in CHILD_COLUMNS order (what bulk loads write)."""
-    kind, record_id = int(record_type), record["id"]
-    phones = {phone_digits(p.get("number")) for p in _dicts(record.get("phone_numbers"))}
-    socials = {match_key(s.get("url")) for s in _dicts(record.get("socials"))}
-    phones.discard(None)
-    socials.discard(None)
-    tokens = set(name_tokens(record.get("name")))
-    return {
-        "record_tags": [(account_id, kind, record_id, t) for t in _tag_keys(record)],
-        "record_emails": [
-            (account_id, kind, record_id, e) for e in record_emails(record_type, record)
-        ],
-        "record_phones": [(account_id, kind, record_id, d) for d in sorted(phones)],  # type: ignore[type-var]
-        "record_socials": [(account_id, kind, record_id, s) for s in sorted(socials)],  # type: ignore[type-var]
-        "custom_field_values": [
-            (account_id, kind, record_id, *value)
-            for value in _custom_values(record.get("custom_fields"), types)
-        ],
-        "name_tokens": [(account_id, kind, t, record_id) for t in sorted(tokens)],
-    }
+    """`child_rows` as tuples in CHILD_COLUMNS order."""
+    children = ChildTuples(account_id, record_type, types)
+    children.add(record, _set_custom_values(record.get("custom_fields")), tag_keys(record))
+    return children.tables
+
+
+class ChildTuples:
+    """Child rows of many records of one type, as tuples in CHILD_COLUMNS order, by
+    table name (what bulk loads write)."""
+
+    def __init__(self, account_id: int, record_type: RecordType, types: CustomFieldTypes) -> None:
+        self.account_id, self.record_type, self.types = account_id, record_type, types
+        self.kind = int(record_type)
+        self.tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in CHILD_COLUMNS}
+        self.tags, self.emails = self.tables["record_tags"], self.tables["record_emails"]
+        self.phones, self.socials = self.tables["record_phones"], self.tables["record_socials"]
+        self.values, self.tokens = self.tables["custom_field_values"], self.tables["name_tokens"]
+
+    def add(self, record: Record, custom_values: dict[str, Any], tag_keys: list[str]) -> None:
+        """`custom_values` and `tag_keys` are the record's (computed once, for its table
+        row and counters too)."""
+        account_id, kind, record_id = self.account_id, self.kind, record["id"]
+        get = record.get
+        self.tags += [(account_id, kind, record_id, t) for t in tag_keys]
+        emails = record_emails(self.record_type, record)
+        self.emails += [(account_id, kind, record_id, e) for e in emails]
+        phones = get("phone_numbers")
+        if phones:
+            digits = {phone_digits(p.get("number")) for p in _dicts(phones)}
+            digits.discard(None)
+            self.phones += [(account_id, kind, record_id, d) for d in sorted(digits)]  # type: ignore[type-var]
+        socials = get("socials")
+        if socials:
+            urls = {match_key(s.get("url")) for s in _dicts(socials)}
+            urls.discard(None)
+            self.socials += [(account_id, kind, record_id, u) for u in sorted(urls)]  # type: ignore[type-var]
+        if custom_values:
+            self.values += [
+                (account_id, kind, record_id, *value)
+                for value in _custom_values(custom_values, self.types)
+            ]
+        tokens = sorted(set(name_tokens(get("name"))))
+        self.tokens += [(account_id, kind, t, record_id) for t in tokens]
 
 
 def _dicts(items: object) -> list[dict[str, Any]]:
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    return [i for i in items if type(i) is dict] if type(items) is list else []
 
 
 def custom_value_rows(
@@ -187,16 +227,16 @@ def custom_value_rows(
     columns = CHILD_COLUMNS["custom_field_values"][3:]
     return [
         {**base, **dict(zip(columns, value, strict=True))}
-        for value in _custom_values(entries, types)
+        for value in _custom_values(_set_custom_values(entries), types)
     ]
 
 
 def _custom_values(
-    entries: object, types: CustomFieldTypes
+    custom_values: dict[str, Any], types: CustomFieldTypes
 ) -> list[tuple[int, float | None, str | None, int]]:
     """(definition_id, value_number, value_text, position) of each set custom value."""
     rows: list[tuple[int, float | None, str | None, int]] = []
-    for key, value in _set_custom_values(entries).items():
+    for key, value in custom_values.items():
         definition_id = int(key)
         data_type = types.get(definition_id)
         if data_type is None or cf.is_unset(data_type, value):
@@ -212,8 +252,20 @@ def _custom_values(
     return rows
 
 
-def _tag_keys(record: Record) -> list[str]:
-    return sorted({key for t in record.get("tags") or [] if (key := match_key(t))})
+def tag_keys(record: Record) -> list[str]:
+    tags = record.get("tags")
+    if not tags:
+        return []
+    return sorted({key for t in tags if (key := match_key(t))})
+
+
+_COUNTED_IDS = {
+    RecordType.PERSON: ("assignee_id", "contact_type_id", "company_id"),
+    RecordType.LEAD: ("assignee_id", "customer_source_id", "status_id"),
+}
+_SCOPED = {f: f"all:{f}" for f in ("*", "tag", *(p for p, _ in _ADDRESS_PARTS))} | {
+    f: f"all:{f}" for fields in _COUNTED_IDS.values() for f in fields
+}
 
 
 def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str]]:
@@ -222,18 +274,22 @@ def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str
     Leads count under `all:` always, and under the bare field name only while not
     converted (lead search leaves converted leads out by default).
     """
+    get = record.get
     keys = [("*", "")]
-    ids = ("assignee_id", "contact_type_id", "company_id")
-    if record_type is RecordType.LEAD:
-        ids = ("assignee_id", "customer_source_id", "status_id")
-    keys += [(f, "" if record.get(f) is None else str(record[f])) for f in ids]
-    address = record.get("address") if isinstance(record.get("address"), dict) else {}
-    for part, _ in _ADDRESS_PARTS:
-        keys.append((part, match_key(address.get(part)) or ""))  # type: ignore[union-attr]
-    keys += [("tag", t) for t in _tag_keys(record)] or [("tag", "")]
+    for f in _COUNTED_IDS[record_type]:
+        value = get(f)
+        keys.append((f, "" if value is None else str(value)))
+    address = get("address")
+    if type(address) is dict:
+        for part, _ in _ADDRESS_PARTS:
+            keys.append((part, match_key(address.get(part)) or ""))
+    else:
+        keys += [(part, "") for part, _ in _ADDRESS_PARTS]
+    tags = tag_keys(record)
+    keys += [("tag", t) for t in tags] if tags else [("tag", "")]
     if record_type is not RecordType.LEAD:
         return keys
-    scoped = [(f"all:{f}", v) for f, v in keys]
+    scoped = [(_SCOPED[f], v) for f, v in keys]
     return scoped if is_converted(record) else scoped + keys
 
 

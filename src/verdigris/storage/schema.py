@@ -27,6 +27,10 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+ROW_IN_KEY: dict[str, Any] = {"sqlite_with_rowid": False}
+"""SQLite keeps the rows of tables that are all key in their key's B-tree (WITHOUT
+ROWID): one B-tree to write instead of a table and its key index."""
+
 SortKey = Text().with_variant(Text(collation="C"), "postgresql")
 """Folded text compared code point by code point (SQLite's BINARY; on PostgreSQL the
 database default collation would reorder it, so the column says "C")."""
@@ -260,6 +264,7 @@ def _child(name: str, value: Column[Any], *, unique_per_record: bool = False) ->
         value,
         PrimaryKeyConstraint(*pk),
         Index(f"ix_{name}_value", "account_id", "record_type", value.name, "record_id"),
+        **ROW_IN_KEY,
     )
 
 
@@ -277,6 +282,7 @@ followers = Table(
     _id("record_id"),
     PrimaryKeyConstraint("account_id", "record_type", "user_id", "record_id"),
     Index("ix_followers_record", "account_id", "record_type", "record_id"),
+    **ROW_IN_KEY,
 )
 
 custom_field_values = Table(
@@ -296,10 +302,13 @@ custom_field_values = Table(
         "ix_cfv_number", "account_id", "record_type", "definition_id", "value_number", "record_id"
     ),
     Index("ix_cfv_text", "account_id", "record_type", "definition_id", "value_text"),
+    **ROW_IN_KEY,
 )
 
 # Fuzzy name search: each record's name tokens, and per account the deletion
-# neighbourhood of every token ever seen (stale tokens only cost a lookup).
+# neighbourhood of every token ever seen (stale tokens only cost a lookup). Keyed by
+# record like the other child tables (a load appends to the key; searches by token
+# use the covering index).
 name_tokens = Table(
     "name_tokens",
     metadata,
@@ -307,7 +316,9 @@ name_tokens = Table(
     Column("record_type", SmallInteger, nullable=False),
     Column("token", Text, nullable=False),
     _id("record_id"),
-    PrimaryKeyConstraint("account_id", "record_type", "token", "record_id"),
+    PrimaryKeyConstraint("account_id", "record_type", "record_id", "token"),
+    Index("ix_name_tokens_token", "account_id", "record_type", "token", "record_id"),
+    **ROW_IN_KEY,
 )
 
 token_variants = Table(
@@ -317,6 +328,7 @@ token_variants = Table(
     Column("variant", Text, nullable=False),
     Column("token", Text, nullable=False),
     PrimaryKeyConstraint("account_id", "variant", "token"),
+    **ROW_IN_KEY,
 )
 
 # Exact match counts per (account, record type, field, value), kept inside each write's
@@ -330,6 +342,7 @@ value_counts = Table(
     Column("value", Text, nullable=False),
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "record_type", "field", "value"),
+    **ROW_IN_KEY,
 )
 
 activities = Table(
