@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
+from tests.conftest import POSTGRES_URL, _sqlalchemy_url
 from verdigris.storage.engine import create_db_engine
 from verdigris.storage.migrate import alembic_config, upgrade
 from verdigris.storage.schema import metadata
@@ -68,3 +72,34 @@ def test_upgrade_from_0001_keeps_rows_and_rekeys_child_tables(tmp_path: Path) ->
     for table in metadata.sorted_tables:
         without_rowid = table.dialect_options["sqlite"]["with_rowid"] is False
         assert ("WITHOUT ROWID" in tables[table.name]) is without_rowid, table.name
+
+
+@pytest.fixture
+def empty_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database (migrations start from nothing)."""
+    if not POSTGRES_URL:
+        pytest.skip("VERDIGRIS_TEST_POSTGRES_URL is not set")
+    name = f"verdigris_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_sqlalchemy_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield _sqlalchemy_url(POSTGRES_URL).rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgresql
+def test_postgres_upgrade_from_0001_rekeys_name_tokens(empty_postgres: str) -> None:
+    engine = create_db_engine(empty_postgres)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO name_tokens VALUES (1, 1, 'jim', 7), (1, 1, 'lee', 7)")
+    upgrade(engine)
+    with engine.connect() as conn:
+        tokens = conn.exec_driver_sql("SELECT token FROM name_tokens ORDER BY token").scalars()
+        assert list(tokens) == ["jim", "lee"]
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    key = inspect(engine).get_pk_constraint("name_tokens")["constrained_columns"]
+    engine.dispose()
+    assert key == ["account_id", "record_type", "record_id", "token"]
