@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,23 +52,32 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A database of this test session's own on the PostgreSQL server."""
+@contextmanager
+def new_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty database on the test PostgreSQL server, dropped after
+    (skips the test when VERDIGRIS_TEST_POSTGRES_URL is not set)."""
     if not POSTGRES_URL:
         pytest.skip("VERDIGRIS_TEST_POSTGRES_URL is not set")
     name = f"verdigris_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(_sqlalchemy_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = _sqlalchemy_url(POSTGRES_URL).rsplit("/", 1)[0] + "/" + name
-    engine = create_db_engine(url)
-    metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield _sqlalchemy_url(POSTGRES_URL).rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this test session's own on the PostgreSQL server."""
+    with new_postgres_database() as url:
+        engine = create_db_engine(url)
+        metadata.create_all(engine)
+        engine.dispose()
+        yield url
 
 
 def _sqlalchemy_url(url: str) -> str:

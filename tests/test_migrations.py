@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect
 
-from tests.conftest import POSTGRES_URL, _sqlalchemy_url
+from tests.conftest import new_postgres_database
 from verdigris.storage.engine import create_db_engine
 from verdigris.storage.migrate import alembic_config, upgrade
 from verdigris.storage.schema import metadata
@@ -77,16 +76,8 @@ def test_upgrade_from_0001_keeps_rows_and_rekeys_child_tables(tmp_path: Path) ->
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
     """A new, empty PostgreSQL database (migrations start from nothing)."""
-    if not POSTGRES_URL:
-        pytest.skip("VERDIGRIS_TEST_POSTGRES_URL is not set")
-    name = f"verdigris_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_sqlalchemy_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield _sqlalchemy_url(POSTGRES_URL).rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database() as url:
+        yield url
 
 
 @pytest.mark.postgresql

@@ -122,11 +122,8 @@ def _load_inline(
     progress: Callable[[int], None] | None,
     batch: int,
 ) -> LoadSummary:
-    with bulk_transaction(engine) as conn:
-        applier = _Applier(BulkWriter(conn), replace, progress)
-        with database_errors(applier.where):
-            _read(source, batch, _Projector(applier.apply).apply)
-    return applier.summary
+    feed = lambda take: _read(source, batch, _Projector(take).apply)  # noqa: E731
+    return _write(engine, replace, progress, feed)
 
 
 def _load_parallel(
@@ -156,16 +153,26 @@ def _load_parallel(
     for end in (records_out, records_in, rows_in):
         end.close()
     try:
-        with bulk_transaction(engine) as conn:
-            applier = _Applier(BulkWriter(conn), replace, progress)
-            with database_errors(applier.where):
-                _receive(rows_out, applier.apply)
+        return _write(engine, replace, progress, partial(_receive, rows_out))
     finally:
         rows_out.close()
         for worker in workers:
             if worker.is_alive():
                 worker.kill()
             worker.join()
+
+
+def _write(
+    engine: Engine,
+    replace: bool,
+    progress: Callable[[int], None] | None,
+    feed: Callable[[Callable[[Command], None]], None],
+) -> LoadSummary:
+    """Carry out every command `feed` hands over, in the load's one transaction."""
+    with bulk_transaction(engine) as conn:
+        applier = _Applier(BulkWriter(conn), replace, progress)
+        with database_errors(applier.where):
+            feed(applier.apply)
     return applier.summary
 
 

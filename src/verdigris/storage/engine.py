@@ -22,6 +22,7 @@ _SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-262144",  # 256 MiB page cache per connection
     "PRAGMA mmap_size=4294967296",
     "PRAGMA temp_store=MEMORY",
+    "PRAGMA threads=0",  # a load's index rebuild raises it (storage/bulk.py)
 )
 
 
@@ -60,7 +61,6 @@ def configure_sqlite(dbapi_connection: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in _SQLITE_PRAGMAS:
         cursor.execute(pragma)
-    cursor.execute("PRAGMA threads=0")
     cursor.close()
 
 
