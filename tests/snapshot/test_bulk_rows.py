@@ -60,7 +60,7 @@ def test_bulk_load_writes_the_rows_of_insert_records(
     document = orjson.loads(out.getvalue())
     account = document["accounts"][0]
     monkeypatch.setattr(load_module, "DROP_INDEXES_AFTER", 100)
-    load_snapshot(engine, io.BytesIO(out.getvalue()), batch=70, parallel=parallel)
+    load_snapshot(engine, io.BytesIO(out.getvalue()), batch_bytes=70_000, parallel=parallel)
 
     # The same account under id 2: header by load, records through indexing.py.
     header = {k: v for k, v in account.items() if k not in ("people", "leads")}

@@ -78,7 +78,13 @@ BROKEN = [
     ("leads", 2, {"status_id": 1234},
      "accounts[0] (id 1).leads[2] (id 12).status_id: 1234 is not in this account"),
     ("leads", 0, {"interaction_count": -1},
-     "accounts[0] (id 1).leads[0] (id 5).interaction_count: expected a non-negative integer"),
+     "accounts[0] (id 1).leads[0] (id 5).interaction_count: expected a non-negative 32-bit"),
+    ("leads", 0, {"interaction_count": 2**31},
+     "accounts[0] (id 1).leads[0] (id 5).interaction_count: expected a non-negative 32-bit"),
+    ("people", 2, {"date_created": 2**63},
+     "accounts[0] (id 1).people[2] (id 5).date_created: 9223372036854775808 is out of range"),
+    ("people", 2, {"followers": [2**63]},
+     "accounts[0] (id 1).people[2] (id 5).followers[0]: 9223372036854775808 is out of range"),
     ("people", 0, {"custom_fields": [{"custom_field_definition_id": 12, "value": [99]}]},
      "accounts[0] (id 1).people[0] (id 3).custom_fields[0].value: 99 is not an option"),
     ("people", 0, {"custom_fields": [{"custom_field_definition_id": 3, "value": "x"}]},
@@ -124,7 +130,7 @@ def test_error_after_many_batches_rolls_everything_back(
     monkeypatch.setattr(load_module, "DROP_INDEXES_AFTER", 2)
     sample["accounts"][1]["leads"][2]["status_id"] = 1
     with pytest.raises(SnapshotError, match=r"accounts\[1\] \(id 2\)\.leads\[2\]"):
-        load_dict(engine, sample, batch=1, parallel=parallel)
+        load_dict(engine, sample, batch_bytes=1, parallel=parallel)
     assert all(n == 0 for n in row_counts(engine).values())
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -41,15 +40,27 @@ def name_tokens(text: object) -> tuple[str, ...]:
     """Tokens of a name: folded, diacritics stripped, maximal runs of letters and digits."""
     if not isinstance(text, str):
         return ()
-    return _name_tokens(text)
+    # Word by word: whitespace is never part of a token, before or after folding, and
+    # words repeat far more than whole names (a load of a million records sees each
+    # word hundreds of times).
+    words = text.split()
+    if len(words) == 1:
+        return _word_tokens(words[0])
+    return tuple(token for word in words for token in _word_tokens(word))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _name_tokens(text: str) -> tuple[str, ...]:
-    # Cached: names repeat (a load of a million records sees each a dozen times).
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return tuple(_TOKEN.findall(stripped))
+_WORD_TOKENS: dict[str, tuple[str, ...]] = {}
+
+
+def _word_tokens(word: str) -> tuple[str, ...]:
+    tokens = _WORD_TOKENS.get(word)
+    if tokens is None:
+        if len(_WORD_TOKENS) >= 1 << 18:
+            _WORD_TOKENS.clear()
+        decomposed = unicodedata.normalize("NFKD", word.casefold())
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        tokens = _WORD_TOKENS[word] = tuple(_TOKEN.findall(stripped))
+    return tokens
 
 
 def edit_budget(token: str) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain import custom_fields as cf
@@ -137,7 +137,12 @@ def _bounds(field: str, entry: dict[str, Any]) -> Bounds | None:
 def custom_field_clause(scope: Scope, spec: CustomFieldFilter) -> ColumnElement[bool]:
     """Records of `scope` for which the entry holds."""
     values = schema.custom_field_values
-    has = scope.child_ids(values, values.c.definition_id == spec.definition_id)
+    # Checkbox, Dropdown and MultiSelect values are numbers: the condition lets the
+    # (partial) number index serve "has a value".
+    of_definition = and_(
+        values.c.definition_id == spec.definition_id, values.c.value_number.is_not(None)
+    )
+    has = scope.child_ids(values, of_definition)
     condition = spec.condition
     if isinstance(condition, bool):
         return has if condition else ~has
@@ -147,7 +152,6 @@ def custom_field_clause(scope: Scope, spec: CustomFieldFilter) -> ColumnElement[
         )
     if isinstance(condition, Bounds):
         return _bounded(scope, spec.definition_id, condition)
-    of_definition = values.c.definition_id == spec.definition_id
     return scope.options(values, values.c.value_number, condition, of_definition)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, union
+from sqlalchemy import and_, false, or_, select, union, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.search.custom_fields import custom_field_clause
@@ -64,12 +64,22 @@ def _tags(scope: Scope, spec: Options) -> Clause:
 
 
 def _address(part: str) -> Filter:
+    sort_key, match_key = schema.ADDRESS_KEYS[part]
+
     def clause(scope: Scope, spec: Equals) -> Clause:
-        column = scope.table.c[f"{part}_match"]
-        empty = column.is_(None)
+        # The match key is the sort key trimmed: a value without spaces around it is
+        # found through the sort key's index, the others through their partial index
+        # (schema.ADDRESS_KEYS); both keys are null for an empty value. One indexed
+        # lookup per case, joined by UNION ALL: planners would not split an OR of them.
+        table = scope.table
+        key, match = table.c[sort_key], table.c[match_key]
         if spec.key is None:
-            return empty
-        return or_(column == spec.key, empty) if spec.allow_empty else column == spec.key
+            return key.is_(None)
+        cases = [key == spec.key, and_(key.is_distinct_from(match), match == spec.key)]
+        if spec.allow_empty:
+            cases.append(key.is_(None))
+        ids = [select(table.c.id).where(table.c.account_id == scope.account_id, c) for c in cases]
+        return table.c.id.in_(union_all(*ids))
 
     return clause
 

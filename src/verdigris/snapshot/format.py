@@ -28,16 +28,24 @@ def _is_int(value: Any) -> bool:
     return type(value) is int
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT32_MAX = 2**31 - 1
+
+
 def _types(expected: str, *types: type) -> Check:
-    """A value of exactly one of `types` (so True is not an integer)."""
+    """A value of exactly one of `types` (so True is not an integer); integers that fit
+    the database's 64-bit columns."""
     allowed = frozenset(types)
     message = f": expected {expected}" + (" or null" if type(None) in allowed else "")
 
     def check(value: Any) -> str | None:
-        if type(value) not in allowed:
+        kind = type(value)
+        if kind not in allowed:
             return message
+        if kind is int and not INT64_MIN <= value <= INT64_MAX:
+            return f": {value} is out of range (64-bit integers)"
         # PostgreSQL text cannot hold NUL; refuse it on every backend alike.
-        return ": contains a NUL character" if type(value) is str and "\x00" in value else None
+        return ": contains a NUL character" if kind is str and "\x00" in value else None
 
     return check
 
@@ -57,7 +65,7 @@ BOOL = _types("true or false", bool, _NULL)
 REQ_STR = _types("a string", str)
 REQ_INT = _types("an integer", int)
 REQ_BOOL = _types("true or false", bool)
-COUNT = _test(lambda v: _is_int(v) and v >= 0, "a non-negative integer")
+COUNT = _test(lambda v: _is_int(v) and 0 <= v <= INT32_MAX, "a non-negative 32-bit integer")
 
 
 def _token_hash(value: Any) -> str | None:
@@ -314,11 +322,12 @@ def account_refs(sections: Mapping[str, list[dict[str, Any]]]) -> AccountRefs:
     )
 
 
-# The fast path: one pass over a record's keys with type tests only, for the common
-# well-formed record. False means "maybe wrong": the checkers above then find the error
-# (and its message). Anything they refuse, these refuse too.
+# The fast path: a batch of records checked a key at a time, with type tests over
+# whole columns, for the common well-formed batch. False means "maybe wrong somewhere":
+# the checkers above then go record by record to find the first error and word it.
+# Anything they refuse, this refuses too, except NUL characters in strings, which the
+# caller rules out for the whole batch text at once (`may_hold_nul`).
 _S, _I, _N, _B, _C, _ADDR, _ENTRIES, _TAGS, _IDS, _CUSTOM, _OBJECTS, _EMAIL = range(12)
-_ADDRESS_KEYS = frozenset(("street", "city", "state", "postal_code", "country"))
 _COMMON_KINDS = {
     "id": _I, "name": _S, "prefix": _S, "first_name": _S, "middle_name": _S, "last_name": _S,
     "suffix": _S, "address": _ADDR, "assignee_id": _I, "details": _S,
@@ -336,85 +345,141 @@ LEAD_KINDS = _COMMON_KINDS | {
     "converted_contact_id": _I, "converted_at": _I, "date_status_changed": _I,
 }  # fmt: skip
 _ENTRY_KEY = {"phone_numbers": "number", "socials": "url", "websites": "url", "emails": "email"}
-_NULLABLE = frozenset((_S, _I, _N, _B, _C, _ADDR, _EMAIL))
+_ADDRESS_KEYS = frozenset(("street", "city", "state", "postal_code", "country"))
+_CUSTOM_KEYS = frozenset(("custom_field_definition_id", "value"))
+_NONE = type(None)
+_TEXT: frozenset[type] = frozenset((str, _NONE))
+_ALLOWED: dict[int, frozenset[type]] = {
+    _S: _TEXT, _I: frozenset((int, _NONE)), _N: frozenset((int, float, _NONE)),
+    _B: frozenset((bool, _NONE)), _C: frozenset((int, _NONE)), _ADDR: frozenset((dict, _NONE)),
+    _EMAIL: frozenset((dict, _NONE)), _ENTRIES: frozenset((list,)), _TAGS: frozenset((list,)),
+    _IDS: frozenset((list,)), _CUSTOM: frozenset((list,)), _OBJECTS: frozenset((list,)),
+}  # fmt: skip
 
 
-def plainly_valid(record: Any, kinds: Mapping[str, int]) -> bool:  # noqa: C901 (one hot loop)
-    """True when `record` passes PERSON (with PERSON_KINDS) or LEAD (LEAD_KINDS)."""
-    if type(record) is not dict or type(record.get("id")) is not int:
+class _Missing:
+    """The value of a key a record does not have (every key but `id` may be left out)."""
+
+
+_MISSING = _Missing()
+
+
+def may_hold_nul(text: bytes) -> bool:
+    """Whether a JSON text may hold a NUL character: only the escape can write one."""
+    return b"\\u0000" in text
+
+
+def plainly_valid(records: list[Any], kinds: Mapping[str, int]) -> bool:
+    """True when every record passes PERSON (with PERSON_KINDS) or LEAD (LEAD_KINDS)."""
+    if any(type(r) is not dict for r in records):
         return False
-    for key, value in record.items():
-        kind = kinds.get(key)
-        if kind is None:
-            return False
-        t = type(value)
-        if value is None:
-            if kind not in _NULLABLE or key == "id":
+    if not all(map(frozenset(kinds).issuperset, records)):
+        return False
+    for key, kind in kinds.items():
+        values = [r.get(key, _MISSING) for r in records]
+        types = set(map(type, values))
+        if _Missing in types:
+            if key == "id":
                 return False
-        elif t is str:
-            if kind != _S or "\x00" in value:
-                return False
-        elif t is int:
-            if not (kind in (_I, _N) or (kind == _C and value >= 0)):
-                return False
-        elif t is float:
-            if kind != _N:
-                return False
-        elif t is bool:
-            if kind != _B:
-                return False
-        elif t is list:
-            if not _plain_list(kind, key, value):
-                return False
-        elif t is dict:
-            if not _plain_object(kind, value):
-                return False
-        else:
+            types.discard(_Missing)
+            values = [v for v in values if v is not _MISSING]
+        allowed = _ALLOWED[kind] if key != "id" else {int}
+        if not types <= allowed or not _plain_column(kind, key, values):
             return False
     return True
 
 
-def _plain_text(value: Any) -> bool:
-    return type(value) is str and "\x00" not in value
+def _in_range(numbers: list[int], low: int, high: int) -> bool:
+    return not numbers or (low <= min(numbers) and max(numbers) <= high)
 
 
-def _plain_list(kind: int, key: str, items: list[Any]) -> bool:  # noqa: C901
+def _flat(lists: list[Any]) -> list[Any]:
+    return [item for items in lists for item in items]
+
+
+def _plain_column(kind: int, key: str, values: list[Any]) -> bool:  # noqa: C901
+    """The checks of one key beyond the types of its values."""
+    if kind in (_I, _N):
+        return _in_range([v for v in values if type(v) is int], INT64_MIN, INT64_MAX)
+    if kind == _C:
+        return _in_range([v for v in values if v is not None], 0, INT32_MAX)
     if kind == _TAGS:
-        return all(type(t) is str and "\x00" not in t for t in items)
+        return set(map(type, _flat(values))) <= {str}
     if kind == _IDS:
-        return all(type(i) is int for i in items)
-    if kind == _ENTRIES:
-        name = _ENTRY_KEY[key]
-        for entry in items:
-            if type(entry) is not dict or not _plain_text(entry.get(name)):
-                return False
-            for k, v in entry.items():
-                if k != name and (k != "category" or not (v is None or _plain_text(v))):
-                    return False
-        return True
-    if kind == _CUSTOM:
-        for entry in items:
-            if type(entry) is not dict or type(entry.get("custom_field_definition_id")) is not int:
-                return False
-            if len(entry) > 2 or (len(entry) == 2 and "value" not in entry):
-                return False
-        return True
+        ids = _flat(values)
+        return set(map(type, ids)) <= {int} and _in_range(ids, INT64_MIN, INT64_MAX)
     if kind == _OBJECTS:
-        return all(type(o) is dict for o in items)
-    return False
-
-
-def _plain_object(kind: int, value: dict[str, Any]) -> bool:
+        return set(map(type, _flat(values))) <= {dict}
     if kind == _ADDR:
-        for k, v in value.items():
-            if k not in _ADDRESS_KEYS or not (v is None or _plain_text(v)):
-                return False
-        return True
+        addresses = [v for v in values if v is not None]
+        return all(map(_ADDRESS_KEYS.issuperset, addresses)) and (
+            set(map(type, _flat([a.values() for a in addresses]))) <= _TEXT
+        )
+    if kind == _ENTRIES:
+        return _plain_entries(_flat(values), _ENTRY_KEY[key])
     if kind == _EMAIL:
-        if not _plain_text(value.get("email")):
+        return _plain_entries([v for v in values if v is not None], "email")
+    if kind == _CUSTOM:
+        entries = _flat(values)
+        return (
+            set(map(type, entries)) <= {dict}
+            and all(map(_CUSTOM_KEYS.issuperset, entries))
+            and {type(e.get("custom_field_definition_id")) for e in entries} <= {int}
+        )
+    return True
+
+
+def _plain_entries(entries: list[Any], name: str) -> bool:
+    """Objects of `name` (a string) and an optional `category` (a string or null)."""
+    keys = frozenset((name, "category"))
+    return (
+        set(map(type, entries)) <= {dict}
+        and all(map(keys.issuperset, entries))
+        and {type(e.get(name)) for e in entries} <= {str}
+        and {type(e.get("category")) for e in entries} <= _TEXT
+    )
+
+
+def custom_fields_plainly_valid(refs: AccountRefs, record_type: str, lists: list[Any]) -> bool:
+    """True when custom_fields_error finds nothing in any of these `custom_fields` lists
+    (of records that passed plainly_valid)."""
+    values: dict[int, list[Any]] = {}
+    for entries in lists:
+        if not entries:
+            continue
+        ids = [e["custom_field_definition_id"] for e in entries]
+        if len(ids) > 1 and len(set(ids)) != len(ids):
             return False
-        for k, v in value.items():
-            if k != "email" and (k != "category" or not (v is None or _plain_text(v))):
-                return False
-        return True
-    return False
+        for definition_id, entry in zip(ids, entries, strict=True):
+            column = values.get(definition_id)
+            if column is None:
+                column = values[definition_id] = []
+            column.append(entry.get("value"))
+    for definition_id, column in values.items():
+        definition = refs.custom_fields.get(definition_id)
+        if definition is None or record_type not in definition.available_on:
+            return False
+        if not _plain_values(definition, column):
+            return False
+    return True
+
+
+def _plain_values(definition: CustomField, values: list[Any]) -> bool:
+    kind = definition.data_type
+    types = set(map(type, values))
+    if kind in TEXT_TYPES:
+        return types <= _TEXT
+    if kind == "Date" or kind in NUMBER_TYPES:
+        allowed = {int, _NONE} if kind == "Date" else {int, float, _NONE}
+        ints = [v for v in values if type(v) is int]
+        return types <= allowed and _in_range(ints, INT64_MIN, INT64_MAX)
+    if kind == "Checkbox":
+        return types <= {bool, _NONE}
+    if kind == "MultiSelect":
+        if not types <= {list, _NONE}:
+            return False
+        values = _flat([v for v in values if v is not None])
+    elif not types <= {int, _NONE}:
+        return False
+    options = [v for v in values if v is not None]
+    return set(map(type, options)) <= {int} and set(options) <= definition.option_ids

@@ -1,8 +1,15 @@
-"""Load a snapshot file: streamed in batches, validated record by record, one transaction.
+"""Load a snapshot file: streamed in batches, checked record by record, one transaction.
 
 A broken file changes nothing: the SnapshotError names the account, the record (by
 position and id) and the field. Ids, timestamps, interaction counts and contact dates
 are kept as given; `name` (from its parts), and the default lead status are derived.
+
+Three stages (see decision 0302): a reader parses the file, checks the account headers
+and what spans records (unique ids and emails, references to people) and cuts the
+records into batches; mappers check each record, derive its fields and project its
+table rows and counters; the writer inserts the rows in the load's one transaction.
+Big files run the stages in processes, the mappers side by side; small ones in this
+process.
 """
 
 from __future__ import annotations
@@ -20,44 +27,52 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+import orjson
 
 from verdigris.domain.names import has_parts, join_name, split_name
 from verdigris.domain.text import match_key
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import SnapshotError
 from verdigris.snapshot import format as fmt
-from verdigris.snapshot.stream import Piece, read_pieces
+from verdigris.snapshot.stream import BATCH_BYTES, Piece, read_pieces
 from verdigris.storage.bulk import (
     Batch,
     BulkWriter,
+    CounterKey,
     bulk_transaction,
     counter_batch,
     database_errors,
-    project_records,
-    with_stored_custom_values,
 )
-from verdigris.storage.projection import counter_keys
+from verdigris.storage.projection import project
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-BATCH = 5_000
 DROP_INDEXES_AFTER = 20_000
 """Records loaded before the big tables' secondary indexes are dropped and rebuilt
 at the end: cheaper for big files, pointless (and slow on a big database) for small."""
+DROP_INDEXES_BYTES = 16 << 20
+"""A file at least this big holds more than DROP_INDEXES_AFTER records of the usual
+size: its load drops the indexes before its first record."""
 PARALLEL_BYTES = 4 << 20
-"""Files at least this big are read and checked in one worker process and projected
-in another while this one writes (see _load_parallel)."""
+"""Files at least this big are loaded by worker processes (see _load_parallel)."""
+MAPPERS = max(1, min(4, os.cpu_count() or 1))
+"""Mapper processes of a parallel load: the stage that costs the most per record."""
 
 Command = tuple[Any, ...]
-"""What a stage asks of the next, as plain (marshal-able) data: ("open", where,
-account id, name, sections), ("drop", where), ("records", where, section, checked
-records, with their stored custom values: bulk.with_stored_custom_values) which the
-projector turns into ("rows", where, section, record count, batches of table rows),
-("end", where, account id) to which it adds the counter rows, ("finish", where),
-("progress", bytes read)."""
+"""What a stage asks of the next, as plain (marshal-able) data. From the reader:
+("open", where, account id, name, sections, copy), ("drop", where), ("records", where,
+section, position, text, duplicate, bytes read), ("end", where, account id, copy),
+("finish", where, copy), ("error", message). `text` is the batch as a JSON list;
+`duplicate` is (index in the batch, message) of its first record whose id or email
+another record has, or None. Commands with a `copy` go to every mapper, numbered; the
+others to one, in turn. A mapper turns "records" into ("rows", where, section, record
+count, batches of table rows, bytes read) and adds its share of the account's counter
+rows to "end"."""
 
 
 @dataclass
@@ -74,21 +89,21 @@ def load_snapshot(
     *,
     replace: bool = False,
     progress: Callable[[int], None] | None = None,
-    batch: int = BATCH,
+    batch_bytes: int = BATCH_BYTES,
     parallel: bool | None = None,
 ) -> LoadSummary:
     """Load every account of the file; `progress` gets the bytes read so far.
 
     An account id already in the database is an error unless `replace`, which first
     deletes all of that account's rows (in the same transaction). `parallel` (default:
-    for files of PARALLEL_BYTES or more) reads in a forked worker process.
+    for files of PARALLEL_BYTES or more) runs the stages in worker processes.
     """
     started = time.perf_counter()
     if parallel is None:
         parallel = _size(source) >= PARALLEL_BYTES
     run = _load_parallel if parallel else _load_inline
     with _without_cycle_collector():
-        summary = run(engine, source, replace, progress, batch)
+        summary = run(engine, source, replace, progress, batch_bytes)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -120,10 +135,13 @@ def _load_inline(
     source: Path | str | BinaryIO,
     replace: bool,
     progress: Callable[[int], None] | None,
-    batch: int,
+    batch_bytes: int,
 ) -> LoadSummary:
-    feed = lambda take: _read(source, batch, _Projector(take).apply)  # noqa: E731
-    return _write(engine, replace, progress, feed)
+    def feed(take: Callable[[Command], None]) -> None:
+        mapper = _Mapper(take)
+        _read(source, batch_bytes, mapper.apply, lambda command: mapper.apply((*command, 0)))
+
+    return _write(engine, replace, progress, feed, copies=1)
 
 
 def _load_parallel(
@@ -131,31 +149,40 @@ def _load_parallel(
     source: Path | str | BinaryIO,
     replace: bool,
     progress: Callable[[int], None] | None,
-    batch: int,
+    batch_bytes: int,
 ) -> LoadSummary:
-    """Three processes in a pipeline: a reader parses and checks records, a projector
-    turns them into table rows, and this process writes the rows in one transaction.
+    """A reader process hands batches to MAPPERS mapper processes in turn; this process
+    takes their rows in the same turn, so the file's order is kept, and writes them.
 
-    Each pipe holds about one message, so each stage works on the next batch while
-    the one after it takes the last. The three cost about the same CPU per record
-    (see 0302). Any error ends the workers and rolls the transaction back.
+    Each pipe holds about one message, so memory holds a few batches. Any error ends
+    the workers and rolls the transaction back.
     """
     context = multiprocessing.get_context("fork")
-    records_out, records_in = context.Pipe(duplex=False)
-    rows_out, rows_in = context.Pipe(duplex=False)
-    stages = [
-        (partial(_read, source, batch), records_in, [records_out, rows_out, rows_in]),
-        (partial(_project_stream, records_out), rows_in, [records_in, rows_out]),
+    to_mappers = [context.Pipe(duplex=False) for _ in range(MAPPERS)]
+    to_writer = [context.Pipe(duplex=False) for _ in range(MAPPERS)]
+    ends = [end for pair in to_mappers + to_writer for end in pair]
+    reader = partial(_read_into, source, batch_bytes, [send for _, send in to_mappers])
+    stages = [(reader, [send for _, send in to_mappers])]
+    stages += [
+        (partial(_map_from, receive, send), [receive, send])
+        for (receive, _), (_, send) in zip(to_mappers, to_writer, strict=True)
     ]
-    workers = [context.Process(target=_work, args=stage, daemon=True) for stage in stages]
+    workers = [
+        context.Process(target=_work, args=(run, [e for e in ends if e not in used]), daemon=True)
+        for run, used in stages
+    ]
     for worker in workers:
         worker.start()
-    for end in (records_out, records_in, rows_in):
-        end.close()
+    receivers = [receive for receive, _ in to_writer]
+    for end in ends:
+        if end not in receivers:
+            end.close()
     try:
-        return _write(engine, replace, progress, partial(_receive, rows_out))
+        feed = partial(_receive_in_turn, receivers)
+        return _write(engine, replace, progress, feed, copies=MAPPERS)
     finally:
-        rows_out.close()
+        for receive in receivers:
+            receive.close()
         for worker in workers:
             if worker.is_alive():
                 worker.kill()
@@ -167,116 +194,113 @@ def _write(
     replace: bool,
     progress: Callable[[int], None] | None,
     feed: Callable[[Callable[[Command], None]], None],
+    copies: int,
 ) -> LoadSummary:
     """Carry out every command `feed` hands over, in the load's one transaction."""
     with bulk_transaction(engine) as conn:
-        applier = _Applier(BulkWriter(conn), replace, progress)
+        applier = _Applier(BulkWriter(conn), replace, progress, copies)
         with database_errors(applier.where):
             feed(applier.apply)
     return applier.summary
 
 
-def _receive(
-    receiver: multiprocessing.connection.Connection, take: Callable[[Command], None]
-) -> None:
-    """Commands from the stage before, up to "finish"; its errors raised here."""
+def _work(run: Callable[[], None], inherited: list[Pipe]) -> None:
+    """A worker process: `run`, with the other stages' pipe ends closed (open here, they
+    would hide an exit from the stage at their other end)."""
+    for end in inherited:
+        end.close()
+    run()
+
+
+class _Sender:
+    """Commands to the next stage: one pipe, or several taken in turn. A worker's
+    SnapshotError goes on as a command, in the place of what it was working on."""
+
+    def __init__(self, pipes: Sequence[Pipe]) -> None:
+        self.pipes = pipes
+        self.turn = 0
+
+    def send(self, command: Command) -> None:
+        # Commands are JSON-like tuples, lists and dicts: marshal writes them about
+        # three times faster than pickle.
+        self.pipes[self.turn].send_bytes(marshal.dumps(command))
+        self.turn = (self.turn + 1) % len(self.pipes)
+
+    def to_each(self, command: Command) -> None:
+        for copy in range(len(self.pipes)):
+            self.send((*command, copy))
+
+    @contextmanager
+    def reporting(self) -> Iterator[None]:
+        try:
+            yield
+        except SnapshotError as error:
+            self.send(("error", error.message))
+        except BrokenPipeError:  # the next stage stopped (and reports why)
+            pass
+        except BaseException:
+            self.send(("crash", traceback.format_exc()))
+        finally:
+            for pipe in self.pipes:
+                pipe.close()
+
+
+def _read_into(source: Path | str | BinaryIO, batch_bytes: int, pipes: list[Pipe]) -> None:
+    sender = _Sender(pipes)
+    with sender.reporting():
+        _read(source, batch_bytes, sender.send, sender.to_each)
+
+
+def _map_from(receive: Pipe, send: Pipe) -> None:
+    sender = _Sender([send])
+    with sender.reporting():
+        mapper = _Mapper(sender.send)
+        while True:
+            try:
+                command = marshal.loads(receive.recv_bytes())
+            except EOFError:  # the reader stopped (and told the writer why)
+                return
+            mapper.apply(command)
+            if command[0] in ("finish", "error", "crash"):
+                return
+
+
+def _receive_in_turn(pipes: list[Pipe], take: Callable[[Command], None]) -> None:
+    """Commands from the mappers, taken in the turn they were given out, up to the last
+    copy of "finish"; an error a stage sent is raised here."""
+    turn = 0
     while True:
         try:
-            command = marshal.loads(receiver.recv_bytes())
+            command = marshal.loads(pipes[turn].recv_bytes())
         except EOFError:
             raise SnapshotError("snapshot: a loading process ended early") from None
+        turn = (turn + 1) % len(pipes)
         if command[0] == "error":
             raise SnapshotError(command[1])
         if command[0] == "crash":
             raise RuntimeError(f"snapshot loading process failed:\n{command[1]}")
         take(command)
-        if command[0] == "finish":
+        if command[0] == "finish" and command[-1] == len(pipes) - 1:
             return
 
 
-def _project_stream(
-    receiver: multiprocessing.connection.Connection, emit: Callable[[Command], None]
-) -> None:
-    _receive(receiver, _Projector(emit).apply)
-
-
-def _work(
-    produce: Callable[[Callable[[Command], None]], None],
-    sender: multiprocessing.connection.Connection,
-    inherited: list[multiprocessing.connection.Connection],
-) -> None:
-    """A worker process: every command `produce` emits goes down the pipe, then an
-    error if any (a SnapshotError from an earlier stage travels on as it is).
-
-    Commands are JSON-like tuples, lists and dicts: marshal writes them ~3x faster
-    than pickle."""
-    for end in inherited:  # other stages' pipe ends: open here, they would hide an exit
-        end.close()
-
-    def send(command: Command) -> None:
-        sender.send_bytes(marshal.dumps(command))
-
-    try:
-        produce(send)
-    except SnapshotError as error:
-        send(("error", str(error)))
-    except BrokenPipeError:  # the next stage stopped (and reports why)
-        pass
-    except BaseException:
-        send(("crash", traceback.format_exc()))
-    finally:
-        sender.close()
-
-
-def _read(source: Path | str | BinaryIO, batch: int, emit: Callable[[Command], None]) -> None:
-    with _opened(source) as stream:
-        loader = _Loader(emit)
-        report = lambda done: emit(("progress", done))  # noqa: E731
-        read_pieces(stream, batch, loader.take, report)
-        loader.finish()
-
-
-class _Projector:
-    """The middle stage: checked records become rows of every table; the account's
-    counters are kept until its end."""
-
-    def __init__(self, emit: Callable[[Command], None]) -> None:
-        self.emit = emit
-        self.account_id = 0
-        self.types: dict[int, str] = {}
-        self.counts: dict[RecordType, Counter[tuple[str, str]]] = {}
-
-    def apply(self, command: Command) -> None:
-        if command[0] == "records":
-            command = self._rows(*command[1:])
-        elif command[0] == "open":
-            self.account_id = command[2]
-            definitions = command[4].get("custom_field_definitions") or ()
-            self.types = {d["id"]: d["data_type"] for d in definitions}
-            self.counts = {}
-        elif command[0] == "end":
-            command = (*command, counter_batch(self.account_id, self.counts))
-        self.emit(command)
-
-    def _rows(self, where: str, section: str, records: list[Record]) -> Command:
-        record_type = RecordType.PERSON if section == "people" else RecordType.LEAD
-        counts = self.counts.setdefault(record_type, Counter())
-        for record in records:
-            counts.update(counter_keys(record_type, record))
-        batches = project_records(self.account_id, record_type, records, self.types)
-        return ("rows", where, section, len(records), batches)
-
-
 class _Applier:
-    """The writing side: carries out commands in the caller's transaction."""
+    """The writing side: carries out commands in the caller's transaction. Commands sent
+    to every mapper arrive once per mapper (`copies`)."""
 
     def __init__(
-        self, writer: BulkWriter, replace: bool, progress: Callable[[int], None] | None
+        self,
+        writer: BulkWriter,
+        replace: bool,
+        progress: Callable[[int], None] | None,
+        copies: int,
     ) -> None:
         self.writer = writer
         self.replace = replace
         self.progress = progress
+        self.last_copy = copies - 1
         self.summary = LoadSummary()
+        self.counts: Counter[CounterKey] = Counter()
         self.at = "snapshot"
 
     def where(self) -> str:
@@ -284,21 +308,21 @@ class _Applier:
 
     def apply(self, command: Command) -> None:
         kind = command[0]
-        if kind == "progress":
-            if self.progress:
-                self.progress(command[1])
-            return
         self.at = command[1]
         if kind == "rows":
             self._rows(*command[2:])
         elif kind == "open":
-            self._open(*command[1:])
+            if command[-1] == 0:
+                self._open(*command[1:5])
         elif kind == "drop":
             self.writer.drop_indexes()
         elif kind == "end":
-            self.writer.end_account(command[3])
-            self.summary.accounts.append(command[2])
-        elif kind == "finish":
+            self.counts.update(command[-1])
+            if command[-2] == self.last_copy:
+                self.writer.end_account(counter_batch(command[2], self.counts))
+                self.counts = Counter()
+                self.summary.accounts.append(command[2])
+        elif kind == "finish" and command[-1] == self.last_copy:
             if self.writer.dropped:
                 self.writer.restore_indexes()
             self.writer.analyze()
@@ -312,12 +336,14 @@ class _Applier:
             self.writer.delete_account(account_id)
         self.writer.insert_header(account_id, name, sections)
 
-    def _rows(self, section: str, records: int, batches: list[Batch]) -> None:
+    def _rows(self, section: str, records: int, batches: list[Batch], done: int) -> None:
         self.writer.write(batches)
         if section == "people":
             self.summary.people += records
         else:
             self.summary.leads += records
+        if self.progress:
+            self.progress(done)
 
 
 @contextmanager
@@ -327,6 +353,19 @@ def _opened(source: Path | str | BinaryIO) -> Iterator[BinaryIO]:
             yield stream
     else:
         yield source
+
+
+def _read(
+    source: Path | str | BinaryIO,
+    batch_bytes: int,
+    emit: Callable[[Command], None],
+    to_each: Callable[[Command], None],
+) -> None:
+    with _opened(source) as stream:
+        big = _size(source) >= DROP_INDEXES_BYTES
+        reader = _Reader(emit, to_each, drop_after=0 if big else DROP_INDEXES_AFTER)
+        read_pieces(stream, reader.take, reader.read_to, batch_bytes)
+        reader.finish()
 
 
 class _IdSet:
@@ -357,13 +396,9 @@ class _Account:
     index: int
     sections: dict[str, Any] = field(default_factory=dict)
     opened: bool = False
-    refs: fmt.AccountRefs = field(default_factory=fmt.AccountRefs)
-    default_status: int | None = None
     ids: dict[str, _IdSet] = field(default_factory=lambda: {"people": _IdSet(), "leads": _IdSet()})
     emails: set[str] = field(default_factory=set)
     person_refs: dict[int, str] = field(default_factory=dict)
-    person_references: dict[str, set[int]] = field(default_factory=dict)
-    lead_references: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -376,16 +411,32 @@ class _Account:
         return f"accounts[{self.index}]"
 
 
-class _Loader:
-    """The reading side: checks pieces, derives and projects records, emits commands."""
+def _record_name(label: str, section: str, position: int, record: Any) -> str:
+    has_id = type(record) is dict and type(record.get("id")) is int
+    return f"{label}.{section}[{position}]" + (f" (id {record['id']})" if has_id else "")
 
-    def __init__(self, emit: Callable[[Command], None]) -> None:
-        self.emit = emit
+
+class _Reader:
+    """The reading side: checks account headers and what spans records (unique ids and
+    emails, references to people), and emits commands."""
+
+    def __init__(
+        self,
+        emit: Callable[[Command], None],
+        to_each: Callable[[Command], None],
+        drop_after: int,
+    ) -> None:
+        self.emit, self.to_each = emit, to_each
+        self.drop_after = drop_after
         self.account: _Account | None = None
         self.format_seen = False
         self.loaded = 0
         self.dropped = False
         self.accounts: list[int] = []
+        self.done = 0
+
+    def read_to(self, done: int) -> None:
+        self.done = done
 
     def take(self, piece: Piece) -> None:
         if piece.kind == "format":
@@ -411,7 +462,7 @@ class _Loader:
         if not self.format_seen:
             raise SnapshotError(f"snapshot.format: is required ({fmt.FORMAT!r})")
         self.account = None
-        self.emit(("finish", "snapshot"))
+        self.to_each(("finish", "snapshot"))
 
     def _field(self, account: _Account, key: str, value: Any) -> None:
         label = account.label
@@ -432,7 +483,7 @@ class _Loader:
         account.sections[key] = value
 
     def _open(self, account: _Account) -> None:
-        """Check the header and write it: the records' references need it."""
+        """Check the header and send it: the records' references need it."""
         if account.opened:
             return
         for key in ("id", "name"):
@@ -441,93 +492,196 @@ class _Loader:
         if account.id in self.accounts:
             raise SnapshotError(f"{account.label}.id: duplicate account id {account.id}")
         account.opened = True
-        _prepare(account)
+        for i, opportunity in enumerate(account.sections.get("opportunities") or []):
+            where = f"{account.label}.opportunities[{i}] (id {opportunity['id']})"
+            if opportunity.get("primary_contact_id") is not None:
+                account.person_refs.setdefault(opportunity["primary_contact_id"], where)
+            for person_id in opportunity.get("related_people") or []:
+                account.person_refs.setdefault(person_id, f"{where}.related_people")
         self.accounts.append(account.id)
-        self.emit(("open", account.label, account.id, account.sections["name"], account.sections))
+        self.to_each(
+            ("open", account.label, account.id, account.sections["name"], account.sections)
+        )
 
     def _records(self, account: _Account, piece: Piece) -> None:
         self._open(account)
-        if self.loaded >= DROP_INDEXES_AFTER and not self.dropped:
+        if self.loaded >= self.drop_after and not self.dropped:
             self.dropped = True
             self.emit(("drop", account.label))
-        record_type = RecordType.PERSON if piece.key == "people" else RecordType.LEAD
-        records = [
-            _checked(account, record_type, piece.key, piece.position + offset, record)
-            for offset, record in enumerate(piece.value)
-        ]
-        where = f"{account.label}.{piece.key}[{piece.position}:{piece.position + len(records)}]"
-        self.emit(("records", where, piece.key, [with_stored_custom_values(r) for r in records]))
-        self.loaded += len(records)
+        count = len(piece.value)
+        where = f"{account.label}.{piece.key}[{piece.position}:{piece.position + count}]"
+        duplicate = self._spanning(account, piece.key, piece.position, piece.value)
+        self.emit(("records", where, piece.key, piece.position, piece.text, duplicate, self.done))
+        self.loaded += count
+
+    def _spanning(
+        self, account: _Account, section: str, position: int, records: list[Any]
+    ) -> tuple[int, str] | None:
+        """The first record of the batch whose id or email an earlier record has, as
+        (index, message); remembers the rest. Records of the wrong shape are passed
+        over: the mapper names them (at or before this one, which is what counts)."""
+        ids = account.ids[section]
+        people = section == "people"
+        for i, record in enumerate(records):
+            if type(record) is not dict:
+                continue
+            record_id = record.get("id")
+            if type(record_id) is int:
+                if record_id in ids:
+                    return i, f".id: duplicate id {record_id}"
+                ids.add(record_id)
+            error = self._email_error(account, record) if people else None
+            if error:
+                return i, error
+            contact = None if people else record.get("converted_contact_id")
+            if type(contact) is int:
+                where = _record_name(account.label, section, position + i, record)
+                account.person_refs.setdefault(contact, f"{where}.converted_contact_id")
+        return None
+
+    @staticmethod
+    def _email_error(account: _Account, record: Record) -> str | None:
+        entries = record.get("emails")
+        if type(entries) is not list:
+            return None
+        keys = [match_key(entry.get("email")) if type(entry) is dict else None for entry in entries]
+        for i, key in enumerate(keys):
+            if key in account.emails:
+                return f".emails[{i}].email: {key!r} is already another person's email"
+        account.emails.update(k for k in keys if k)
+        return None
 
     def _end(self, account: _Account) -> None:
         self._open(account)
         for person_id, where in sorted(account.person_refs.items()):
             if person_id not in account.ids["people"]:
                 raise SnapshotError(f"{where}: person {person_id} is not in this account")
-        self.emit(("end", account.label, account.id))
+        self.to_each(("end", account.label, account.id))
         self.account = None
 
 
-def _prepare(account: _Account) -> None:
-    """Reference sets and derived lookups of a checked header."""
-    sections = account.sections
-    account.refs = refs = fmt.account_refs(sections)
-    account.person_references = {"assignee_id": refs.users, "company_id": refs.companies,
-                                 "contact_type_id": refs.contact_types}  # fmt: skip
-    account.lead_references = {"assignee_id": refs.users,
-                               "customer_source_id": refs.customer_sources,
-                               "status_id": refs.lead_statuses,
-                               "converted_opportunity_id": refs.opportunities}  # fmt: skip
-    statuses = sorted(sections.get("lead_statuses") or [], key=lambda s: s.get("order") or 0)
-    default = [s for s in statuses if s.get("is_default")] or statuses
-    account.default_status = default[0]["id"] if default else None
-    for i, opportunity in enumerate(sections.get("opportunities") or []):
-        where = f"{account.label}.opportunities[{i}] (id {opportunity['id']})"
-        if opportunity.get("primary_contact_id") is not None:
-            account.person_refs.setdefault(opportunity["primary_contact_id"], where)
-        for person_id in opportunity.get("related_people") or []:
-            account.person_refs.setdefault(person_id, f"{where}.related_people")
+class _Mapper:
+    """The middle stage: checks each record of a batch, derives its fields and turns it
+    into rows of every table; keeps the account's counters until its end."""
 
+    def __init__(self, emit: Callable[[Command], None]) -> None:
+        self.emit = emit
+        self.account_id = 0
+        self.label = ""
+        self.refs = fmt.AccountRefs()
+        self.references: dict[RecordType, dict[str, set[int]]] = {}
+        self.default_status: int | None = None
+        self.types: dict[int, str] = {}
+        self.counts: dict[CounterKey, int] = {}
 
-def _checked(
-    account: _Account, record_type: RecordType, section: str, position: int, record: Any
-) -> Record:
-    """The record with its derived fields, or SnapshotError naming it and the field."""
-    error = _record_error(account, record_type, section, record)
-    if error:
-        has_id = type(record) is dict and type(record.get("id")) is int
-        name = f"{account.label}.{section}[{position}]" + (
-            f" (id {record['id']})" if has_id else ""
+    def apply(self, command: Command) -> None:
+        if command[0] == "records":
+            command = self._rows(*command[1:])
+        elif command[0] == "open":
+            self._open(command[1], command[2], command[4])
+        elif command[0] == "end":
+            command = (*command, self.counts)
+        self.emit(command)
+
+    def _open(self, label: str, account_id: int, sections: dict[str, Any]) -> None:
+        self.label, self.account_id = label, account_id
+        self.refs = refs = fmt.account_refs(sections)
+        self.references = {
+            RecordType.PERSON: {"assignee_id": refs.users, "company_id": refs.companies,
+                                "contact_type_id": refs.contact_types},
+            RecordType.LEAD: {"assignee_id": refs.users,
+                              "customer_source_id": refs.customer_sources,
+                              "status_id": refs.lead_statuses,
+                              "converted_opportunity_id": refs.opportunities},
+        }  # fmt: skip
+        statuses = sorted(sections.get("lead_statuses") or [], key=lambda s: s.get("order") or 0)
+        default = [s for s in statuses if s.get("is_default")] or statuses
+        self.default_status = default[0]["id"] if default else None
+        definitions = sections.get("custom_field_definitions") or ()
+        self.types = {d["id"]: d["data_type"] for d in definitions}
+        self.counts = {}
+
+    def _rows(
+        self,
+        where: str,
+        section: str,
+        position: int,
+        text: bytes,
+        duplicate: tuple[int, str] | None,
+        done: int,
+    ) -> Command:
+        record_type = RecordType.PERSON if section == "people" else RecordType.LEAD
+        records = orjson.loads(text)
+        if fmt.may_hold_nul(text) or not self._plainly_valid(record_type, records):
+            for i, record in enumerate(records):
+                error = self._error(record_type, record)
+                if error:
+                    raise SnapshotError(
+                        _record_name(self.label, section, position + i, record) + error
+                    )
+        if duplicate is not None:
+            i, error = duplicate
+            raise SnapshotError(_record_name(self.label, section, position + i, records[i]) + error)
+        for record in records:
+            self._derive(record_type, record)
+        projection = project(self.account_id, record_type, records, self.types)
+        kind = int(record_type)
+        for (name, value), n in projection.counts().items():
+            key = (kind, name, value)
+            self.counts[key] = self.counts.get(key, 0) + n
+        batches = projection.tables()
+        return ("rows", where, section, len(records), batches, done)
+
+    def _plainly_valid(self, record_type: RecordType, records: list[Any]) -> bool:
+        """True when no record of the batch has anything wrong on its own (the fast
+        path: whole columns at a time; `_error` then finds nothing)."""
+        person = record_type is RecordType.PERSON
+        if not fmt.plainly_valid(records, fmt.PERSON_KINDS if person else fmt.LEAD_KINDS):
+            return False
+        for key, known in self.references[record_type].items():
+            values = {r.get(key) for r in records}
+            values.discard(None)
+            if not values <= known:
+                return False
+        followers = {u for r in records for u in r.get("followers") or ()}
+        lists = [r.get("custom_fields") for r in records]
+        return (
+            followers <= self.refs.users
+            and fmt.custom_fields_plainly_valid(self.refs, record_type.api_name, lists)
+            and not any(map(_name_error, (r for r in records if not _has_name(r))))
         )
-        raise SnapshotError(name + error)
-    if record_type is RecordType.LEAD and record.get("converted_contact_id") is not None:
-        where = f"{account.label}.{section}[{position}] (id {record['id']}).converted_contact_id"
-        account.person_refs.setdefault(record["converted_contact_id"], where)
-    return _derived(account, record_type, record)
+
+    def _error(self, record_type: RecordType, record: Any) -> str | None:
+        """What is wrong with the record on its own (its type, names, references)."""
+        error = (fmt.PERSON if record_type is RecordType.PERSON else fmt.LEAD)(record)
+        return (
+            error
+            or _name_error(record)
+            or fmt.refs_error(record, self.references[record_type])
+            or fmt.custom_fields_error(self.refs, record_type.api_name, record.get("custom_fields"))
+            or _followers_error(self.refs.users, record.get("followers"))
+        )
+
+    def _derive(self, record_type: RecordType, record: Record) -> None:
+        """Name from its parts (or parts from the name), default status, default dates."""
+        if has_parts(record):
+            record["name"] = join_name(
+                record.get("first_name"), record.get("middle_name"),
+                record.get("last_name"), record.get("suffix"),
+            )  # fmt: skip
+        else:
+            record["first_name"], record["last_name"] = split_name(record["name"])
+        if record.get("date_created") is None:
+            record["date_created"] = int(time.time())
+        if record.get("date_modified") is None:
+            record["date_modified"] = record["date_created"]
+        if record_type is RecordType.LEAD and record.get("status_id") is None:
+            record["status_id"] = self.default_status
 
 
-def _record_error(
-    account: _Account, record_type: RecordType, section: str, record: Any
-) -> str | None:
-    if record_type is RecordType.PERSON:
-        if not fmt.plainly_valid(record, fmt.PERSON_KINDS):
-            error = fmt.PERSON(record)
-            if error:
-                return error
-        references = account.person_references
-    else:
-        if not fmt.plainly_valid(record, fmt.LEAD_KINDS):
-            error = fmt.LEAD(record)
-            if error:
-                return error
-        references = account.lead_references
-    error = (
-        _name_error(record)
-        or fmt.refs_error(record, references)
-        or fmt.custom_fields_error(account.refs, record_type.api_name, record.get("custom_fields"))
-        or _followers_error(account.refs.users, record.get("followers"))
-    )
-    return error or _unique_error(account, section, record)
+def _has_name(record: Record) -> bool:
+    name = record.get("name")
+    return type(name) is str and bool(name.strip())
 
 
 def _name_error(record: Record) -> str | None:
@@ -542,37 +696,3 @@ def _followers_error(users: set[int], followers: Sequence[int] | None) -> str | 
         if user_id not in users:
             return f".followers[{i}]: user {user_id} is not in this account"
     return None
-
-
-def _unique_error(account: _Account, section: str, record: Record) -> str | None:
-    ids = account.ids[section]
-    if record["id"] in ids:
-        return f".id: duplicate id {record['id']}"
-    ids.add(record["id"])
-    if section != "people":
-        return None
-    keys = [match_key(entry["email"]) for entry in record.get("emails") or ()]
-    for i, key in enumerate(keys):
-        if key in account.emails:
-            return f".emails[{i}].email: {key!r} is already another person's email"
-    account.emails.update(k for k in keys if k)
-    return None
-
-
-def _derived(account: _Account, record_type: RecordType, record: Record) -> Record:
-    """Name from its parts (or parts from the name), default status, default dates."""
-    if has_parts(record):
-        name = join_name(
-            record.get("first_name"), record.get("middle_name"),
-            record.get("last_name"), record.get("suffix"),
-        )  # fmt: skip
-        record["name"] = name
-    else:
-        record["first_name"], record["last_name"] = split_name(record["name"])
-    if record.get("date_created") is None:
-        record["date_created"] = int(time.time())
-    if record.get("date_modified") is None:
-        record["date_modified"] = record["date_created"]
-    if record_type is RecordType.LEAD and record.get("status_id") is None:
-        record["status_id"] = account.default_status
-    return record

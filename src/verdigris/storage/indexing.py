@@ -20,8 +20,7 @@ from verdigris.storage.projection import (
     CustomFieldTypes,
     child_rows,
     counter_keys,
-    lead_row,
-    person_row,
+    table_row,
     tokens_of,
 )
 
@@ -39,12 +38,6 @@ MAX_FUZZY_TOKEN = 32
 
 def record_table(record_type: RecordType) -> Table:
     return schema.people if record_type is RecordType.PERSON else schema.leads
-
-
-def table_row(account_id: int, record_type: RecordType, record: Record) -> dict[str, Any]:
-    if record_type is RecordType.PERSON:
-        return person_row(account_id, record)
-    return lead_row(account_id, record)
 
 
 def variant_depth(token: str) -> int:

@@ -1,13 +1,17 @@
-"""Project a record (Copper's output shape) into its table row and its search rows.
+"""Project records (Copper's output shape) into their table rows, search rows and counters.
 
-Every write path (HTTP writes, snapshot load, lead conversion) goes through here, so a
-record's folded sort keys, child rows, name tokens and counter keys are computed once,
-the same way.
+Every write path (HTTP writes, snapshot load, lead conversion) goes through `Projection`,
+so a record's folded sort keys, child rows, name tokens and counter keys are computed
+once, the same way. It is written for loads of a million records: rows are tuples in
+column order, values that repeat (places, tags, titles) are folded once, and counters
+are counted per batch from the rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -15,20 +19,56 @@ import orjson
 from verdigris.domain import custom_fields as cf
 from verdigris.domain.text import match_key, name_tokens, phone_digits, sort_key
 from verdigris.domain.types import Record, RecordType
+from verdigris.storage import schema
 
-CustomFieldTypes = Mapping[int, str]
+CustomFieldTypes = dict[int, str]
 """Definition id -> data type, for the definitions of one account."""
+Row = tuple[Any, ...]
 
-_ADDRESS_PARTS = (
-    ("city", "city"),
-    ("state", "state"),
-    ("postal_code", "zip"),
-    ("country", "country"),
+PERSON_COLUMNS = tuple(str(c.name) for c in schema.people.columns)
+LEAD_COLUMNS = tuple(str(c.name) for c in schema.leads.columns)
+_KEYS = ("account_id", "record_type", "record_id")
+CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "record_tags": (*_KEYS, "tag_key"),
+    "record_emails": (*_KEYS, "email_key"),
+    "record_phones": (*_KEYS, "digits"),
+    "record_socials": (*_KEYS, "url_key"),
+    "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
+    "name_tokens": ("account_id", "record_type", "token", "record_id"),
+}
+"""Column order of child rows, by table name."""
+FOLLOWER_COLUMNS = ("account_id", "record_type", "user_id", "record_id")
+
+_COUNTED_IDS = {
+    RecordType.PERSON: ("assignee_id", "contact_type_id", "company_id"),
+    RecordType.LEAD: ("assignee_id", "customer_source_id", "status_id"),
+}
+_ADDRESS_MATCHES = (
+    ("city", "city_match"),
+    ("state", "state_match"),
+    ("postal_code", "postal_code_match"),
+    ("country", "country_match"),
 )
+_EMPTY = "[]"
+_NO_FOLDS: tuple[None, None] = (None, None)
+_FOLDS: dict[str, tuple[str | None, str | None]] = {}
+_MAX_FOLDS = 1 << 18
 
 
 def dumps(value: object) -> str:
     return orjson.dumps(value).decode()
+
+
+def _folds(value: object) -> tuple[str | None, str | None]:
+    """(sort key, match key) of a value that repeats across records, folded once."""
+    if type(value) is not str:
+        return _NO_FOLDS
+    folds = _FOLDS.get(value)
+    if folds is None:
+        if len(_FOLDS) >= _MAX_FOLDS:
+            _FOLDS.clear()
+        folds = _FOLDS[value] = (sort_key(value), match_key(value))
+    return folds
 
 
 def _first(items: object, key: str) -> str | None:
@@ -37,48 +77,13 @@ def _first(items: object, key: str) -> str | None:
     return None
 
 
-def _common_row(
-    account_id: int, record: Record, custom_values: dict[str, Any] | None
-) -> dict[str, Any]:
-    """Columns people and leads share (one dict literal: this runs a million times).
-    `custom_values`: the record's stored custom value map, when already computed."""
-    get = record.get
-    if custom_values is None:
-        custom_values = _set_custom_values(get("custom_fields"))
-    address = get("address")
-    parts = address if type(address) is dict else {}
-    city, state = parts.get("city"), parts.get("state")
-    postal_code, country = parts.get("postal_code"), parts.get("country")
-    return {
-        "account_id": account_id, "id": get("id"), "name": get("name"),
-        "prefix": get("prefix"), "first_name": get("first_name"),
-        "middle_name": get("middle_name"), "last_name": get("last_name"),
-        "suffix": get("suffix"), "details": get("details"), "title": get("title"),
-        "assignee_id": get("assignee_id"), "date_created": get("date_created"),
-        "date_modified": get("date_modified"),
-        "date_last_contacted": get("date_last_contacted"),
-        "interaction_count": get("interaction_count") or 0,
-        "address": None if address is None else dumps(address),
-        "phone_numbers": dumps(get("phone_numbers") or []),
-        "socials": dumps(get("socials") or []),
-        "tags": dumps(get("tags") or []),
-        "websites": dumps(get("websites") or []),
-        "custom_fields": dumps(custom_values),
-        "name_key": sort_key(get("name")),
-        "first_name_key": sort_key(get("first_name")),
-        "last_name_key": sort_key(get("last_name")),
-        "title_key": sort_key(get("title")),
-        "phone_key": _first(get("phone_numbers"), "number"),
-        "socials_key": _first(get("socials"), "url"),
-        "city_key": sort_key(city), "city_match": match_key(city),
-        "state_key": sort_key(state), "state_match": match_key(state),
-        "zip_key": sort_key(postal_code), "postal_code_match": match_key(postal_code),
-        "country_key": sort_key(country), "country_match": match_key(country),
-    }  # fmt: skip
+def _list_json(items: object) -> str:
+    return dumps(items) if items else _EMPTY
 
 
-def _set_custom_values(entries: object) -> dict[str, Any]:
-    """The stored map {definition id: value} of a record's `custom_fields` list."""
+def custom_value_map(entries: object) -> dict[str, Any]:
+    """The stored map {definition id: value} of a `custom_fields` list, without the
+    entries that carry nothing (null, false, [], "")."""
     if type(entries) is not list:
         return {}
     return {
@@ -93,45 +98,229 @@ def _blank(value: object) -> bool:
     return value is None or value is False or value == [] or value == ""
 
 
-def person_row(
-    account_id: int, record: Record, custom_values: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    row = _common_row(account_id, record, custom_values)
-    get = record.get
-    row["company_id"] = get("company_id")
-    row["contact_type_id"] = get("contact_type_id")
-    row["emails"] = dumps(get("emails") or [])
-    row["email_key"] = _first(get("emails"), "email")
-    row["leads_converted_from"] = dumps(get("leads_converted_from") or [])
-    row["date_lead_created"] = get("date_lead_created")
-    return row
-
-
-def lead_row(
-    account_id: int, record: Record, custom_values: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    row = _common_row(account_id, record, custom_values)
-    get = record.get
-    email = get("email")
-    row["email"] = None if email is None else dumps(email)
-    row["email_key"] = sort_key(email.get("email")) if type(email) is dict else None
-    row["company_name"] = get("company_name")
-    row["company_name_key"] = sort_key(get("company_name"))
-    row["customer_source_id"] = get("customer_source_id")
-    row["monetary_unit"] = get("monetary_unit")
-    value = get("monetary_value")
-    row["monetary_value"] = None if value is None else float(value)
-    row["status_id"] = get("status_id")
-    row["date_status_changed"] = get("date_status_changed") or get("date_created")
-    row["converted_opportunity_id"] = get("converted_opportunity_id")
-    row["converted_contact_id"] = get("converted_contact_id")
-    row["converted_at"] = get("converted_at")
-    row["is_converted"] = is_converted(record)
-    return row
-
-
 def is_converted(record: Record) -> bool:
     return record.get("converted_at") is not None or record.get("converted_contact_id") is not None
+
+
+class Projection:
+    """The rows records of one account and type add: the table row, child rows and
+    follower rows as tuples in column order, and the counter keys they count under."""
+
+    def __init__(self, account_id: int, record_type: RecordType, types: CustomFieldTypes):
+        self.account_id, self.record_type = account_id, record_type
+        self.kind = int(record_type)
+        self.person = record_type is RecordType.PERSON
+        self.columns = PERSON_COLUMNS if self.person else LEAD_COLUMNS
+        self.value_kinds = {d: _value_kind(t) for d, t in types.items()}
+        self.rows: list[Row] = []
+        self.children: dict[str, list[Row]] = {name: [] for name in CHILD_COLUMNS}
+        children = self.children
+        self.tags, self.emails = children["record_tags"], children["record_emails"]
+        self.phones, self.socials = children["record_phones"], children["record_socials"]
+        self.values, self.tokens = children["custom_field_values"], children["name_tokens"]
+        self.followers: list[Row] = []
+        self.tag_lists: list[list[str]] = []
+
+    def add(self, record: Record) -> None:
+        custom_values = custom_value_map(record.get("custom_fields"))
+        if self.person:
+            self.rows.append(self._person(record, custom_values))
+        else:
+            self.rows.append(self._lead(record, custom_values))
+        self._children(record, custom_values)
+
+    def _common(self, record: Record, custom_values: dict[str, Any]) -> Row:
+        """Columns people and leads share, up to `country_match` (see schema.py)."""
+        get = record.get
+        address = get("address")
+        if type(address) is dict:
+            place = address.get
+            city_key, city_match = _folds(place("city"))
+            state_key, state_match = _folds(place("state"))
+            zip_key, zip_match = _folds(place("postal_code"))
+            country_key, country_match = _folds(place("country"))
+        else:
+            city_key = city_match = state_key = state_match = None
+            zip_key = zip_match = country_key = country_match = None
+        name, first_name, last_name = get("name"), get("first_name"), get("last_name")
+        title, phones, socials = get("title"), get("phone_numbers"), get("socials")
+        email_key = _first(get("emails"), "email") if self.person else _lead_email_key(record)
+        return (
+            self.account_id, get("id"), name, get("prefix"), first_name, get("middle_name"),
+            last_name, get("suffix"), get("details"), title,
+            None if address is None else dumps(address), get("assignee_id"),
+            _list_json(phones), _list_json(socials), _list_json(get("tags")),
+            _list_json(get("websites")), dumps(custom_values), get("date_created"),
+            get("date_modified"), get("date_last_contacted"), get("interaction_count") or 0,
+            sort_key(name), sort_key(first_name), sort_key(last_name), _folds(title)[0],
+            email_key, _first(phones, "number"), _first(socials, "url"),
+            city_key, state_key, country_key, zip_key,
+            city_match, state_match, zip_match, country_match,
+        )  # fmt: skip
+
+    def _person(self, record: Record, custom_values: dict[str, Any]) -> Row:
+        get = record.get
+        return (
+            *self._common(record, custom_values), get("company_id"), get("contact_type_id"),
+            _list_json(get("emails")), _list_json(get("leads_converted_from")),
+            get("date_lead_created"),
+        )  # fmt: skip
+
+    def _lead(self, record: Record, custom_values: dict[str, Any]) -> Row:
+        get = record.get
+        email, value = get("email"), get("monetary_value")
+        company = get("company_name")
+        return (
+            *self._common(record, custom_values), company, _folds(company)[0],
+            get("customer_source_id"), None if email is None else dumps(email),
+            get("monetary_unit"), None if value is None else float(value), get("status_id"),
+            get("date_status_changed") or get("date_created"),
+            get("converted_opportunity_id"), get("converted_contact_id"), get("converted_at"),
+            is_converted(record),
+        )  # fmt: skip
+
+    def _children(self, record: Record, custom_values: dict[str, Any]) -> None:
+        get = record.get
+        account_id, kind, record_id = self.account_id, self.kind, record["id"]
+        tags = tag_keys(record)
+        self.tag_lists.append(tags)
+        for tag in tags:
+            self.tags.append((account_id, kind, record_id, tag))
+        for email in record_emails(self.record_type, record):
+            self.emails.append((account_id, kind, record_id, email))
+        phones = get("phone_numbers")
+        if phones:
+            for digits in _distinct(
+                phone_digits(p.get("number")) for p in phones if type(p) is dict
+            ):
+                self.phones.append((account_id, kind, record_id, digits))
+        socials = get("socials")
+        if socials:
+            for url in _distinct(match_key(s.get("url")) for s in socials if type(s) is dict):
+                self.socials.append((account_id, kind, record_id, url))
+        if custom_values:
+            _add_custom_values(self.values, account_id, kind, record_id, custom_values,
+                               self.value_kinds)  # fmt: skip
+        tokens = name_tokens(get("name"))
+        for token in sorted(set(tokens)) if len(tokens) > 1 else tokens:
+            self.tokens.append((account_id, kind, token, record_id))
+        followers = get("followers")
+        if followers:
+            for user_id in sorted(set(followers)):
+                self.followers.append((account_id, kind, user_id, record_id))
+
+    def tables(self) -> list[tuple[str, tuple[str, ...], list[Row]]]:
+        """(table name, columns, rows) of every table with rows, the record table first."""
+        name = schema.people.name if self.person else schema.leads.name
+        tables = [(str(name), self.columns, self.rows)]
+        tables += [(t, CHILD_COLUMNS[t], rows) for t, rows in self.children.items() if rows]
+        if self.followers:
+            tables.append((str(schema.followers.name), FOLLOWER_COLUMNS, self.followers))
+        return tables
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        """How many of the records count under each (field, value) of `value_counts`:
+        every record under `*` and its ids, address parts and tags (`""`: none). Leads
+        count under `all:<field>` always, and under the bare field while not converted
+        (lead search leaves converted leads out by default)."""
+        counts: Counter[tuple[str, str]] = Counter()
+        if self.person:
+            _count(counts, "", self._counted(), self.rows, self.tag_lists)
+            return counts
+        _count(counts, "all:", self._counted(), self.rows, self.tag_lists)
+        converted = self.columns.index("is_converted")
+        open_ones = [i for i, row in enumerate(self.rows) if not row[converted]]
+        rows = [self.rows[i] for i in open_ones]
+        _count(counts, "", self._counted(), rows, [self.tag_lists[i] for i in open_ones])
+        return counts
+
+    def _counted(self) -> list[tuple[str, int]]:
+        fields = [*_COUNTED_IDS[self.record_type], *(m for m, _ in _ADDRESS_MATCHES)]
+        columns = [*_COUNTED_IDS[self.record_type], *(c for _, c in _ADDRESS_MATCHES)]
+        return [(f, self.columns.index(c)) for f, c in zip(fields, columns, strict=True)]
+
+
+def _count(
+    counts: Counter[tuple[str, str]],
+    prefix: str,
+    fields: list[tuple[str, int]],
+    rows: Sequence[Row],
+    tag_lists: Sequence[list[str]],
+) -> None:
+    if not rows:
+        return
+    counts[(f"{prefix}*", "")] += len(rows)
+    for name, column in fields:
+        field = prefix + name
+        for value, n in Counter(map(itemgetter(column), rows)).items():
+            counts[(field, "" if value is None else str(value))] += n
+    tag_field = f"{prefix}tag"
+    tagged = Counter(t for tags in tag_lists for t in tags)
+    for tag, n in tagged.items():
+        counts[(tag_field, tag)] += n
+    untagged = sum(1 for tags in tag_lists if not tags)
+    if untagged:
+        counts[(tag_field, "")] += untagged
+
+
+def _lead_email_key(record: Record) -> str | None:
+    email = record.get("email")
+    return sort_key(email.get("email")) if type(email) is dict else None
+
+
+_MULTI, _TEXT, _CHECKBOX, _NUMBER = range(4)
+
+
+def _value_kind(data_type: str) -> int:
+    if data_type == "MultiSelect":
+        return _MULTI
+    if data_type in cf.TEXT_TYPES:
+        return _TEXT
+    return _CHECKBOX if data_type == "Checkbox" else _NUMBER
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    """The values, sorted, without repeats or None."""
+    found = {v for v in values if v is not None}
+    return sorted(found) if len(found) > 1 else list(found)
+
+
+def _add_custom_values(
+    rows: list[Row],
+    account_id: int,
+    kind: int,
+    record_id: int,
+    custom_values: dict[str, Any],
+    value_kinds: dict[int, int],
+) -> None:
+    """A `custom_field_values` row (..., definition_id, value_number, value_text,
+    position) per set value (`custom_values` holds none blank: see custom_value_map)."""
+    for key, value in custom_values.items():
+        definition_id = int(key)
+        value_kind = value_kinds.get(definition_id)
+        if value_kind is None:
+            continue
+        if value_kind == _MULTI:
+            for position, option in enumerate(value):
+                rows.append((account_id, kind, record_id, definition_id, float(option), None,
+                             position))  # fmt: skip
+        elif value_kind == _TEXT:
+            rows.append((account_id, kind, record_id, definition_id, None,
+                         str(value).casefold(), 0))  # fmt: skip
+        elif value_kind == _CHECKBOX:
+            rows.append((account_id, kind, record_id, definition_id, 1.0, None, 0))
+        else:
+            rows.append((account_id, kind, record_id, definition_id, float(value), None, 0))
+
+
+def tag_keys(record: Record) -> list[str]:
+    tags = record.get("tags")
+    if not tags:
+        return []
+    if len(tags) == 1:
+        key = _folds(tags[0])[1]
+        return [key] if key else []
+    return sorted({key for t in tags if (key := _folds(t)[1])})
 
 
 def record_emails(record_type: RecordType, record: Record) -> list[str]:
@@ -147,157 +336,36 @@ def record_emails(record_type: RecordType, record: Record) -> list[str]:
     return sorted({k for k in keys if k})
 
 
-_KEYS = ("account_id", "record_type", "record_id")
-CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "record_tags": (*_KEYS, "tag_key"),
-    "record_emails": (*_KEYS, "email_key"),
-    "record_phones": (*_KEYS, "digits"),
-    "record_socials": (*_KEYS, "url_key"),
-    "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
-    "name_tokens": ("account_id", "record_type", "token", "record_id"),
-}
-"""Column order of `child_tuples` rows, by table name."""
+def project(
+    account_id: int, record_type: RecordType, records: Iterable[Record], types: CustomFieldTypes
+) -> Projection:
+    projection = Projection(account_id, record_type, types)
+    for record in records:
+        projection.add(record)
+    return projection
+
+
+def table_row(account_id: int, record_type: RecordType, record: Record) -> dict[str, Any]:
+    """The record's row of its table, by column name (the HTTP write path)."""
+    projection = project(account_id, record_type, [record], {})
+    return dict(zip(projection.columns, projection.rows[0], strict=True))
 
 
 def child_rows(
     account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows of the shared child tables for one record, by table name."""
+    children = project(account_id, record_type, [record], types).children
     return {
         name: [dict(zip(CHILD_COLUMNS[name], row, strict=True)) for row in rows]
-        for name, rows in child_tuples(account_id, record_type, record, types).items()
+        for name, rows in children.items()
     }
 
 
-def child_tuples(
-    account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
-) -> dict[str, list[tuple[Any, ...]]]:
-    """`child_rows` as tuples in CHILD_COLUMNS order."""
-    children = ChildTuples(account_id, record_type, types)
-    children.add(record, _set_custom_values(record.get("custom_fields")), tag_keys(record))
-    return children.tables
-
-
-class ChildTuples:
-    """Child rows of many records of one type, as tuples in CHILD_COLUMNS order, by
-    table name (what bulk loads write)."""
-
-    def __init__(self, account_id: int, record_type: RecordType, types: CustomFieldTypes) -> None:
-        self.account_id, self.record_type, self.types = account_id, record_type, types
-        self.kind = int(record_type)
-        self.tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in CHILD_COLUMNS}
-        self.tags, self.emails = self.tables["record_tags"], self.tables["record_emails"]
-        self.phones, self.socials = self.tables["record_phones"], self.tables["record_socials"]
-        self.values, self.tokens = self.tables["custom_field_values"], self.tables["name_tokens"]
-
-    def add(self, record: Record, custom_values: dict[str, Any], tag_keys: list[str]) -> None:
-        """`custom_values` and `tag_keys` are the record's (computed once, for its table
-        row and counters too)."""
-        account_id, kind, record_id = self.account_id, self.kind, record["id"]
-        get = record.get
-        self.tags += [(account_id, kind, record_id, t) for t in tag_keys]
-        emails = record_emails(self.record_type, record)
-        self.emails += [(account_id, kind, record_id, e) for e in emails]
-        phones = get("phone_numbers")
-        if phones:
-            digits = {phone_digits(p.get("number")) for p in _dicts(phones)}
-            digits.discard(None)
-            self.phones += [(account_id, kind, record_id, d) for d in sorted(digits)]  # type: ignore[type-var]
-        socials = get("socials")
-        if socials:
-            urls = {match_key(s.get("url")) for s in _dicts(socials)}
-            urls.discard(None)
-            self.socials += [(account_id, kind, record_id, u) for u in sorted(urls)]  # type: ignore[type-var]
-        if custom_values:
-            self.values += [
-                (account_id, kind, record_id, *value)
-                for value in _custom_values(custom_values, self.types)
-            ]
-        tokens = sorted(set(name_tokens(get("name"))))
-        self.tokens += [(account_id, kind, t, record_id) for t in tokens]
-
-
-def _dicts(items: object) -> list[dict[str, Any]]:
-    return [i for i in items if type(i) is dict] if type(items) is list else []
-
-
-def custom_value_rows(
-    base: dict[str, Any], entries: object, types: CustomFieldTypes
-) -> list[dict[str, Any]]:
-    columns = CHILD_COLUMNS["custom_field_values"][3:]
-    return [
-        {**base, **dict(zip(columns, value, strict=True))}
-        for value in _custom_values(_set_custom_values(entries), types)
-    ]
-
-
-def _custom_values(
-    custom_values: dict[str, Any], types: CustomFieldTypes
-) -> list[tuple[int, float | None, str | None, int]]:
-    """(definition_id, value_number, value_text, position) of each set custom value."""
-    rows: list[tuple[int, float | None, str | None, int]] = []
-    for key, value in custom_values.items():
-        definition_id = int(key)
-        data_type = types.get(definition_id)
-        if data_type is None or cf.is_unset(data_type, value):
-            continue
-        if data_type == "MultiSelect":
-            rows.extend((definition_id, float(v), None, i) for i, v in enumerate(value))
-        elif data_type in cf.TEXT_TYPES:
-            rows.append((definition_id, None, str(value).casefold(), 0))
-        elif data_type == "Checkbox":
-            rows.append((definition_id, 1.0, None, 0))
-        else:
-            rows.append((definition_id, float(value), None, 0))
-    return rows
-
-
-def tag_keys(record: Record) -> list[str]:
-    tags = record.get("tags")
-    if not tags:
-        return []
-    return sorted({key for t in tags if (key := match_key(t))})
-
-
-_COUNTED_IDS = {
-    RecordType.PERSON: ("assignee_id", "contact_type_id", "company_id"),
-    RecordType.LEAD: ("assignee_id", "customer_source_id", "status_id"),
-}
-_SCOPED = {f: f"all:{f}" for f in ("*", "tag", *(p for p, _ in _ADDRESS_PARTS))} | {
-    f: f"all:{f}" for fields in _COUNTED_IDS.values() for f in fields
-}
-
-
-def counter_keys(record_type: RecordType, record: Record) -> list[tuple[str, str]]:
-    """(field, value) pairs this record adds one to in `value_counts`.
-
-    Leads count under `all:` always, and under the bare field name only while not
-    converted (lead search leaves converted leads out by default).
-    """
-    get = record.get
-    keys = [("*", "")]
-    for f in _COUNTED_IDS[record_type]:
-        value = get(f)
-        keys.append((f, "" if value is None else str(value)))
-    address = get("address")
-    if type(address) is dict:
-        for part, _ in _ADDRESS_PARTS:
-            keys.append((part, match_key(address.get(part)) or ""))
-    else:
-        keys += [(part, "") for part, _ in _ADDRESS_PARTS]
-    tags = tag_keys(record)
-    keys += [("tag", t) for t in tags] if tags else [("tag", "")]
-    if record_type is not RecordType.LEAD:
-        return keys
-    scoped = [(_SCOPED[f], v) for f, v in keys]
-    return scoped if is_converted(record) else scoped + keys
+def counter_keys(record_type: RecordType, record: Record) -> Counter[tuple[str, str]]:
+    """(field, value) pairs this record adds one to in `value_counts`."""
+    return project(0, record_type, [record], {}).counts()
 
 
 def tokens_of(records: Iterable[Record]) -> set[str]:
     return {t for r in records for t in name_tokens(r.get("name"))}
-
-
-def custom_value_map(entries: object) -> dict[str, Any]:
-    """The stored {definition id: value} map of a `custom_fields` list (companies and
-    opportunities keep it as JSON; used by snapshot loads)."""
-    return _set_custom_values(entries)

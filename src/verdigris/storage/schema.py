@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -191,7 +192,34 @@ def _sorted(table: str, *columns: str) -> list[Index]:
 _TEXT_SORTS = ("name_key", "first_name_key", "last_name_key", "title_key", "email_key")
 _MORE_SORTS = ("phone_key", "socials_key", "city_key", "state_key", "country_key", "zip_key")
 _NUMBER_SORTS = ("date_modified", "date_created", "interaction_count", "date_last_contacted")
-_ADDRESS_MATCHES = ("city_match", "state_match", "postal_code_match", "country_match")
+ADDRESS_KEYS = {
+    "city": ("city_key", "city_match"),
+    "state": ("state_key", "state_match"),
+    "postal_code": ("zip_key", "postal_code_match"),
+    "country": ("country_key", "country_match"),
+}
+"""Address part -> (sort key, match key). The match key is the sort key trimmed, so
+they differ only for values with spaces around them: equality filters look up the sort
+key's index, and those few values in a partial index of their own."""
+_ADDRESS_MATCHES = tuple(match for _, match in ADDRESS_KEYS.values())
+
+
+def _padded(table: str) -> list[Index]:
+    """Per address part, the records whose match key is not their sort key."""
+    indexes = []
+    for part, (key, match) in ADDRESS_KEYS.items():
+        differs = text(f"{key} IS DISTINCT FROM {match}")
+        indexes.append(
+            Index(
+                f"ix_{table}_{part}_padded",
+                "account_id",
+                match,
+                "id",
+                postgresql_where=differs,
+                sqlite_where=text(f"{key} IS NOT {match}"),
+            )  # fmt: skip
+        )
+    return indexes
 
 
 def _record_columns() -> list[Column[Any]]:
@@ -225,7 +253,8 @@ people = Table(
     Column("leads_converted_from", Text, nullable=False, default="[]"),
     Column("date_lead_created", BigInteger),
     PrimaryKeyConstraint("account_id", "id"),
-    *_sorted("people", *_TEXT_SORTS, *_MORE_SORTS, *_NUMBER_SORTS, *_ADDRESS_MATCHES),
+    *_sorted("people", *_TEXT_SORTS, *_MORE_SORTS, *_NUMBER_SORTS),
+    *_padded("people"),
     *_sorted("people", "assignee_id", "company_id", "contact_type_id"),
 )
 
@@ -246,7 +275,8 @@ leads = Table(
     Column("converted_at", BigInteger),
     Column("is_converted", Boolean, nullable=False, default=False),
     PrimaryKeyConstraint("account_id", "id"),
-    *_sorted("leads", *_TEXT_SORTS, *_MORE_SORTS, *_NUMBER_SORTS, *_ADDRESS_MATCHES),
+    *_sorted("leads", *_TEXT_SORTS, *_MORE_SORTS, *_NUMBER_SORTS),
+    *_padded("leads"),
     *_sorted("leads", "company_name_key", "monetary_value", "date_status_changed"),
     *_sorted("leads", "assignee_id", "customer_source_id", "status_id"),
 )
@@ -298,10 +328,26 @@ custom_field_values = Table(
     Column("value_text", Text),
     Column("position", Integer, nullable=False, default=0),
     PrimaryKeyConstraint("account_id", "record_type", "record_id", "definition_id", "position"),
+    # Partial: a value is a number or a text, and each index holds only its kind.
     Index(
-        "ix_cfv_number", "account_id", "record_type", "definition_id", "value_number", "record_id"
-    ),
-    Index("ix_cfv_text", "account_id", "record_type", "definition_id", "value_text"),
+        "ix_cfv_number",
+        "account_id",
+        "record_type",
+        "definition_id",
+        "value_number",
+        "record_id",
+        postgresql_where=text("value_number IS NOT NULL"),
+        sqlite_where=text("value_number IS NOT NULL"),
+    ),  # fmt: skip
+    Index(
+        "ix_cfv_text",
+        "account_id",
+        "record_type",
+        "definition_id",
+        "value_text",
+        postgresql_where=text("value_text IS NOT NULL"),
+        sqlite_where=text("value_text IS NOT NULL"),
+    ),  # fmt: skip
     **ROW_IN_KEY,
 )
 
