@@ -8,8 +8,9 @@ Pure: no I/O. References between sections are checked with `AccountRefs`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from verdigris.domain.custom_fields import AVAILABLE_ON, DATA_TYPES, NUMBER_TYPES, TEXT_TYPES
@@ -371,12 +372,14 @@ def may_hold_nul(text: bytes) -> bool:
 
 def plainly_valid(records: list[Any], kinds: Mapping[str, int]) -> bool:
     """True when every record passes PERSON (with PERSON_KINDS) or LEAD (LEAD_KINDS)."""
+    if not records:
+        return True
     if any(type(r) is not dict for r in records):
         return False
-    if not all(map(frozenset(kinds).issuperset, records)):
-        return False
-    for key, kind in kinds.items():
-        values = [r.get(key, _MISSING) for r in records]
+    for key, values in _columns(records):
+        kind = kinds.get(key)
+        if kind is None:
+            return False
         types = set(map(type, values))
         if _Missing in types:
             if key == "id":
@@ -389,15 +392,34 @@ def plainly_valid(records: list[Any], kinds: Mapping[str, int]) -> bool:
     return True
 
 
+def _columns(records: list[dict[str, Any]]) -> Iterator[tuple[str, Sequence[Any]]]:
+    """(key, the records' values of it) for every key any record has, `_MISSING` where
+    a record lacks it; `id` always. Records of one file mostly share their keys: then
+    the values are taken a record at a time, in one pass."""
+    first = records[0].keys()
+    if "id" in first and all(map(first.__eq__, map(dict.keys, records))):
+        keys = list(first)
+        if len(keys) == 1:
+            yield keys[0], [r[keys[0]] for r in records]
+            return
+        yield from zip(keys, zip(*map(itemgetter(*keys), records), strict=True), strict=True)
+        return
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    if "id" not in keys:
+        keys.append("id")
+    for key in keys:
+        yield key, [r.get(key, _MISSING) for r in records]
+
+
 def _in_range(numbers: list[int], low: int, high: int) -> bool:
     return not numbers or (low <= min(numbers) and max(numbers) <= high)
 
 
-def _flat(lists: list[Any]) -> list[Any]:
+def _flat(lists: Iterable[Any]) -> list[Any]:
     return [item for items in lists for item in items]
 
 
-def _plain_column(kind: int, key: str, values: list[Any]) -> bool:  # noqa: C901
+def _plain_column(kind: int, key: str, values: Sequence[Any]) -> bool:  # noqa: C901
     """The checks of one key beyond the types of its values."""
     if kind in (_I, _N):
         return _in_range([v for v in values if type(v) is int], INT64_MIN, INT64_MAX)

@@ -18,6 +18,8 @@ import gc
 import marshal
 import multiprocessing
 import os
+import tempfile
+import threading
 import time
 import traceback
 from array import array
@@ -39,6 +41,7 @@ from verdigris.domain.types import Record, RecordType
 from verdigris.errors import SnapshotError
 from verdigris.snapshot import format as fmt
 from verdigris.snapshot.stream import BATCH_BYTES, Piece, read_pieces
+from verdigris.storage import schema
 from verdigris.storage.bulk import (
     Batch,
     BulkWriter,
@@ -50,7 +53,7 @@ from verdigris.storage.bulk import (
 from verdigris.storage.projection import project
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Engine, Table
 
 DROP_INDEXES_AFTER = 20_000
 """Records loaded before the big tables' secondary indexes are dropped and rebuilt
@@ -178,8 +181,8 @@ def _load_parallel(
         if end not in receivers:
             end.close()
     try:
-        feed = partial(_receive_in_turn, receivers)
-        return _write(engine, replace, progress, feed, copies=MAPPERS)
+        in_turn = _InTurn(receivers)
+        return _write(engine, replace, progress, in_turn.run, MAPPERS, in_turn.while_busy)
     finally:
         for receive in receivers:
             receive.close()
@@ -195,10 +198,12 @@ def _write(
     progress: Callable[[int], None] | None,
     feed: Callable[[Callable[[Command], None]], None],
     copies: int,
+    while_busy: Callable[[Callable[[], None]], None] = lambda work: work(),
 ) -> LoadSummary:
-    """Carry out every command `feed` hands over, in the load's one transaction."""
+    """Carry out every command `feed` hands over, in the load's one transaction.
+    `while_busy(work)` runs work that does not take commands (index builds)."""
     with bulk_transaction(engine) as conn:
-        applier = _Applier(BulkWriter(conn), replace, progress, copies)
+        applier = _Applier(BulkWriter(conn), replace, progress, copies, while_busy)
         with database_errors(applier.where):
             feed(applier.apply)
     return applier.summary
@@ -265,23 +270,85 @@ def _map_from(receive: Pipe, send: Pipe) -> None:
                 return
 
 
-def _receive_in_turn(pipes: list[Pipe], take: Callable[[Command], None]) -> None:
-    """Commands from the mappers, taken in the turn they were given out, up to the last
-    copy of "finish"; an error a stage sent is raised here."""
-    turn = 0
-    while True:
+class _InTurn:
+    """The mappers' commands, taken in the turn they were given out, up to the last copy
+    of "finish"; an error a stage sent is raised here.
+
+    While the writer's connection is busy with work of its own (building a table's
+    indexes), a thread takes the next commands off the pipes into a temporary file, so
+    that reading, checking and projecting go on meanwhile; they are carried out from
+    the file afterwards, in order."""
+
+    def __init__(self, pipes: list[Pipe]) -> None:
+        self.pipes = pipes
+        self.turn = 0
+        self.spool: BinaryIO | None = None
+        self.spooled = 0
+        self.read_at = 0
+        self.pipes_ended = False
+
+    def run(self, take: Callable[[Command], None]) -> None:
         try:
-            command = marshal.loads(pipes[turn].recv_bytes())
+            while True:
+                command = marshal.loads(self._next())
+                if command[0] == "error":
+                    raise SnapshotError(command[1])
+                if command[0] == "crash":
+                    raise RuntimeError(f"snapshot loading process failed:\n{command[1]}")
+                take(command)
+                if command[0] == "finish" and command[-1] == len(self.pipes) - 1:
+                    return
+        finally:
+            if self.spool is not None:
+                self.spool.close()
+
+    def _next(self) -> bytes:
+        if self.spooled:
+            assert self.spool is not None
+            self.spool.seek(self.read_at)
+            size = int.from_bytes(self.spool.read(8), "little")
+            data = self.spool.read(size)
+            self.read_at += 8 + size
+            self.spooled -= 1
+            return data
+        if self.pipes_ended:
+            raise SnapshotError("snapshot: a loading process ended early")
+        return self._receive()
+
+    def _receive(self) -> bytes:
+        try:
+            data = self.pipes[self.turn].recv_bytes()
         except EOFError:
+            self.pipes_ended = True
             raise SnapshotError("snapshot: a loading process ended early") from None
-        turn = (turn + 1) % len(pipes)
-        if command[0] == "error":
-            raise SnapshotError(command[1])
-        if command[0] == "crash":
-            raise RuntimeError(f"snapshot loading process failed:\n{command[1]}")
-        take(command)
-        if command[0] == "finish" and command[-1] == len(pipes) - 1:
-            return
+        self.turn = (self.turn + 1) % len(self.pipes)
+        return data
+
+    def while_busy(self, work: Callable[[], None]) -> None:
+        """Run `work` in this thread while another spools the commands that come."""
+        if self.spool is None:
+            self.spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed at the end of run)
+        done = threading.Event()
+        spooler = threading.Thread(target=self._spool_until, args=(done,), daemon=True)
+        spooler.start()
+        try:
+            work()
+        finally:
+            done.set()
+            spooler.join()
+
+    def _spool_until(self, done: threading.Event) -> None:
+        assert self.spool is not None
+        self.spool.seek(0, os.SEEK_END)
+        while not done.is_set() and not self.pipes_ended:
+            if not self.pipes[self.turn].poll(0.05):
+                continue
+            try:
+                data = self._receive()
+            except SnapshotError:  # the stages ended: _next says so after the spool
+                return
+            self.spool.write(len(data).to_bytes(8, "little") + data)
+            self.spooled += 1
 
 
 class _Applier:
@@ -294,8 +361,10 @@ class _Applier:
         replace: bool,
         progress: Callable[[int], None] | None,
         copies: int,
+        while_busy: Callable[[Callable[[], None]], None],
     ) -> None:
         self.writer = writer
+        self.while_busy = while_busy
         self.replace = replace
         self.progress = progress
         self.last_copy = copies - 1
@@ -316,6 +385,11 @@ class _Applier:
                 self._open(*command[1:5])
         elif kind == "drop":
             self.writer.drop_indexes()
+        elif kind == "section_end" and command[2] == "people" and self._early(schema.people):
+            # No more people come in this account (most files hold one): their table's
+            # indexes are built, and the name variants seen so far (most of them) are
+            # moved, while leads are read, checked and projected.
+            self.while_busy(self._people_done)
         elif kind == "end":
             self.counts.update(command[-1])
             if command[-2] == self.last_copy:
@@ -326,6 +400,16 @@ class _Applier:
             if self.writer.dropped:
                 self.writer.restore_indexes()
             self.writer.analyze()
+
+    def _people_done(self) -> None:
+        self.writer.restore_indexes(schema.people)
+        self.writer.move_variants()
+
+    def _early(self, table: Table) -> bool:
+        """Whether to build `table`'s dropped indexes now, beside the reading. Only on
+        SQLite: PostgreSQL's own processes already use both cores then, and the
+        overlap measured slower there (decision 0302)."""
+        return not self.writer.postgres and any(i.table is table for i in self.writer.dropped)
 
     def _open(self, label: str, account_id: int, name: str, sections: dict[str, Any]) -> None:
         if self.writer.account_exists(account_id):
@@ -471,6 +555,8 @@ class _Reader:
         if key in fmt.RECORD_SECTIONS:
             if value is not None:
                 raise SnapshotError(f"{label}.{key}: expected a list")
+            if account.opened:
+                self.emit(("section_end", label, key))
             return
         if key not in fmt.ACCOUNT_SCALARS and key not in fmt.SECTIONS:
             raise SnapshotError(f"{label}.{key}: unknown key")

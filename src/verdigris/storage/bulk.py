@@ -112,6 +112,7 @@ class BulkWriter:
         self.conn = conn
         self.postgres = conn.dialect.name == "postgresql"
         self.dropped: list[Index] = []
+        self.restored: set[str] = set()
         self.variants_unkeyed = False
         self.staging = False
         self.account_id = 0
@@ -141,21 +142,28 @@ class BulkWriter:
             )
             self.variants_unkeyed = True
         for table in BIG_TABLES:
-            for index in sorted(table.indexes, key=lambda i: str(i.name)):
-                index.drop(self.conn)
-                self.dropped.append(index)
+            self._drop(table)
 
-    def restore_indexes(self) -> None:
+    def _drop(self, table: Table) -> None:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            index.drop(self.conn)
+            self.dropped.append(index)
+        self.restored.discard(str(table.name))
+
+    def restore_indexes(self, table: Table | None = None) -> None:
+        """Build the dropped indexes again: those of `table`, or all of them."""
         if not self.postgres:
             # SQLite sorts each index's keys in runs the size of the page cache: small
             # runs sorted by helper threads, then merged, build indexes about twice as
             # fast as one big run sorted by this thread.
             self.conn.exec_driver_sql(f"PRAGMA cache_size=-{INDEX_BUILD_CACHE_KIB}")
             self.conn.exec_driver_sql(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
-        for index in self.dropped:
+        for index in [i for i in self.dropped if table is None or i.table is table]:
             index.create(self.conn)
-        self.dropped = []
-        if self.variants_unkeyed:
+            self.dropped.remove(index)
+        if table is not None:
+            self.restored.add(str(table.name))
+        elif self.variants_unkeyed:
             key = ", ".join(c.name for c in schema.token_variants.primary_key.columns)
             self.conn.exec_driver_sql(
                 f"ALTER TABLE {schema.token_variants.name} "
@@ -210,6 +218,8 @@ class BulkWriter:
     def write(self, batches: Iterable[Batch]) -> None:
         """Insert each batch, and index the variants of name tokens new to the account."""
         for name, columns, rows in batches:
+            if name in self.restored:  # more rows after its indexes were built again
+                self._drop(schema.metadata.tables[name])
             self.insert_tuples(name, columns, rows)
             if name == schema.name_tokens.name:
                 self._add_vocabulary({row[_TOKEN_AT] for row in rows})
@@ -226,13 +236,17 @@ class BulkWriter:
             self._stage_variants(columns, rows)
 
     def end_account(self, counters: Batch) -> None:
-        """The account's counters, and its staged token variants moved in key order.
+        """The account's counters, and its staged token variants (see move_variants)."""
+        self.write([counters])
+        self.move_variants()
+
+    def move_variants(self) -> None:
+        """Move the staged token variants into their table, in key order.
 
         Variants arrive in the order names first appear; inserting them in that order
         would cost a random B-tree insert each (millions of them), while the database
         sorts the staging table in one pass and appends to the key. (A big load on
         PostgreSQL appends them to the table without its key, rebuilt at the end.)"""
-        self.write([counters])
         if not self.staging:
             return
         names = ", ".join(_VARIANT_COLUMNS)
