@@ -69,7 +69,8 @@ MAPPERS = max(1, min(4, os.cpu_count() or 1))
 Command = tuple[Any, ...]
 """What a stage asks of the next, as plain (marshal-able) data. From the reader:
 ("open", where, account id, name, sections, copy), ("drop", where), ("records", where,
-section, position, text, duplicate, bytes read), ("end", where, account id, copy),
+section, position, text, duplicate, bytes read), ("section_end", where, section) after a
+section's last batch, ("end", where, account id, copy),
 ("finish", where, copy), ("error", message). `text` is the batch as a JSON list;
 `duplicate` is (index in the batch, message) of its first record whose id or email
 another record has, or None. Commands with a `copy` go to every mapper, numbered; the
