@@ -21,6 +21,7 @@ from verdigris.domain.text import (
     osa_distance,
     phone_digits,
 )
+from verdigris.storage.schema import ADDRESS_KEYS
 
 CAP = 100_000
 FEW = 10_000
@@ -76,6 +77,7 @@ class Query:
     where: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     empty: bool = False  # known to match nothing (a name with no matching token)
+    sqlite: bool = False
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -102,6 +104,7 @@ def plan(
     conn: Connection, record: str, body: dict[str, Any], account: int, user: int, now: int
 ) -> Plan:
     q = Query(record, ["account_id = :a"], {"a": account, "t": RECORD_TYPE[record], "u": user})
+    q.sqlite = conn.dialect.name == "sqlite"
     if record == "leads" and not body.get("include_converted_leads"):
         q.where.append("is_converted = " + q.bind(False))
     _filters(conn, q, body, now)
@@ -225,14 +228,22 @@ def _id_list(q: Query, column: str, ids: list[int]) -> None:
 
 
 def _address(q: Query, part: str, value: Any) -> None:
-    column = f"{part}_match"
+    """The sort key's index for values without spaces around them, the partial index of
+    the match key for the others; SQLite will not OR the two, so it takes ids of each."""
+    key, match = ADDRESS_KEYS[part]
     spec = value if isinstance(value, dict) else {"value": value}
-    terms = []
-    if spec.get("value") is not None:
-        terms.append(f"{column} = {q.bind(match_key(spec['value']))}")
+    if spec.get("value") is None:
+        q.where.append(f"{key} IS NULL")
+        return
+    v = q.bind(match_key(spec["value"]))
+    cases = [f"{key} = {v}", f"({key} IS DISTINCT FROM {match} AND {match} = {v})"]
     if spec.get("allow_empty"):
-        terms.append(f"{column} IS NULL")
-    q.where.append("(" + " OR ".join(terms) + ")")
+        cases.append(f"{key} IS NULL")
+    if q.sqlite:
+        ids = [f"SELECT id FROM {q.table} WHERE account_id = :a AND {c}" for c in cases]
+        q.where.append(f"id IN ({' UNION ALL '.join(ids)})")
+    else:
+        q.where.append("(" + " OR ".join(cases) + ")")
 
 
 def _tags(q: Query, value: Any) -> None:

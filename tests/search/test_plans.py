@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy.dialects import sqlite
+from collections.abc import Iterator
 
+import pytest
+from sqlalchemy import Connection, create_engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from verdigris.domain.types import RecordType
+from verdigris.search.filters import FILTERS
 from verdigris.search.paging import (
     MAX_REACHABLE,
     SMALL_MATCH_SET,
@@ -11,7 +18,10 @@ from verdigris.search.paging import (
     _walk_pays,
     _walk_sort_index,
 )
+from verdigris.search.scope import Scope
+from verdigris.search.terms import Equals
 from verdigris.storage import schema
+from verdigris.storage.dialect import SHORT_LIST, AnyCase, in_values
 
 
 def test_walk_names_the_sort_index_on_sqlite() -> None:
@@ -27,3 +37,46 @@ def test_walk_pays_for_dense_matches_only() -> None:
     assert _walk_pays(MAX_REACHABLE, 100_000, 1_000_000)  # capped: matches are dense
     assert _walk_pays(50_000, 20, 1_000_000)  # page 1: ~400 index steps
     assert not _walk_pays(6_000, 6_000, 1_000_000)  # last page of sparse matches: sort them
+
+
+@pytest.fixture
+def sqlite_conn() -> Iterator[Connection]:
+    engine = create_engine("sqlite://")
+    schema.metadata.create_all(engine)
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def _plan(conn: Connection, where: ColumnElement[bool]) -> list[str]:
+    people = schema.people
+    statement = select(people.c.id).where(people.c.account_id == 1, where)
+    sql = statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    return [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+
+
+def test_address_filter_looks_up_both_indexes(sqlite_conn: Connection) -> None:
+    scope = Scope(sqlite_conn, 1, 1, 0, RecordType.PERSON)
+    clause = FILTERS["postal_code"](scope, Equals("18503", allow_empty=False))
+    plan = _plan(sqlite_conn, clause)
+    assert any("ix_people_zip_key" in step for step in plan), plan
+    assert any("ix_people_postal_code_padded" in step for step in plan), plan
+    # The people rows are reached by the ids the indexes gave, not by a walk over the
+    # account testing each row (what `id IN (...) = 1` made of it).
+    assert any("(account_id=? AND id=?)" in step for step in plan), plan
+
+
+def test_long_id_lists_are_looked_up(sqlite_conn: Connection) -> None:
+    people = schema.people
+    clause = in_values(people.c.id, list(range(SHORT_LIST + 1)))
+    plan = _plan(sqlite_conn, clause)
+    assert any("json_each" in step for step in plan), plan
+    assert any("(account_id=? AND id=?)" in step for step in plan), plan
+
+
+def test_address_filter_is_one_or_on_postgresql() -> None:
+    people = schema.people
+    clause = AnyCase(people, people.c.account_id == 1, [people.c.city_key == "x"])
+    sql = str(select(people.c.id).where(clause).compile(dialect=postgresql.dialect()))
+    assert "UNION" not in sql
+    assert "people.city_key = " in sql

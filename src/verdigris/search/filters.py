@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, union, union_all
+from sqlalchemy import and_, false, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.search.custom_fields import custom_field_clause
@@ -18,7 +18,7 @@ from verdigris.search.scope import Scope
 from verdigris.search.terms import CustomFieldFilter, Equals, IdSet, Options
 from verdigris.search.values import INT64_MAX, INT64_MIN
 from verdigris.storage import schema
-from verdigris.storage.dialect import in_values
+from verdigris.storage.dialect import AnyCase, in_values
 
 Clause = ColumnElement[bool]
 Filter = Callable[[Scope, Any], Clause]
@@ -69,8 +69,7 @@ def _address(part: str) -> Filter:
     def clause(scope: Scope, spec: Equals) -> Clause:
         # The match key is the sort key trimmed: a value without spaces around it is
         # found through the sort key's index, the others through their partial index
-        # (schema.ADDRESS_KEYS); both keys are null for an empty value. One indexed
-        # lookup per case, joined by UNION ALL: planners would not split an OR of them.
+        # (schema.ADDRESS_KEYS); both keys are null for an empty value.
         table = scope.table
         key, match = table.c[sort_key], table.c[match_key]
         if spec.key is None:
@@ -78,8 +77,7 @@ def _address(part: str) -> Filter:
         cases = [key == spec.key, and_(key.is_distinct_from(match), match == spec.key)]
         if spec.allow_empty:
             cases.append(key.is_(None))
-        ids = [select(table.c.id).where(table.c.account_id == scope.account_id, c) for c in cases]
-        return table.c.id.in_(union_all(*ids))
+        return AnyCase(table, table.c.account_id == scope.account_id, cases)
 
     return clause
 

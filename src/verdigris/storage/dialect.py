@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Connection, Table, Text, bindparam
+from sqlalchemy import Boolean, Connection, Table, Text, bindparam, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -41,6 +42,7 @@ class InValues(ColumnElement[bool]):
     PostgreSQL. Both still use the column's index."""
 
     type = Boolean()
+    _is_implicitly_boolean = True  # a predicate: not compared to 1 where booleans are ints
     inherit_cache = False  # values live outside bind parameters until compiled
 
     def __init__(self, column: ColumnElement[Any], values: Sequence[int | float | str]) -> None:
@@ -74,6 +76,36 @@ def _in_values_postgresql(element: InValues, compiler: SQLCompiler, **kw: Any) -
     values = bindparam(None, element.values, type_=postgresql.ARRAY(element.column.type))
     column = compiler.process(element.column, **kw)
     return f"{column} = ANY({compiler.process(values, **kw)})"
+
+
+class AnyCase(ColumnElement[bool]):
+    """A record meets any of several cases, each served by an index of its own (one of
+    them partial): a plain OR on PostgreSQL, whose planner ORs the indexes' bitmaps
+    (or filters rows while walking a sort index, for broad values); on SQLite, which
+    does not split an OR whose case needs a partial index, the ids of each case joined
+    by UNION ALL."""
+
+    type = Boolean()
+    _is_implicitly_boolean = True
+    inherit_cache = True
+    _traverse_internals = [
+        ("either", InternalTraversal.dp_clauseelement),
+        ("ids", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, table: Table, scope: ColumnElement[bool], cases: Sequence[Any]) -> None:
+        self.either = or_(*cases).self_group()
+        self.ids = table.c.id.in_(union_all(*(select(table.c.id).where(scope, c) for c in cases)))
+
+
+@compiles(AnyCase)
+def _any_case(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.either, **kw)
+
+
+@compiles(AnyCase, "sqlite")
+def _any_case_sqlite(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.ids, **kw)
 
 
 def _sqlite_from_hint(_compiler: SQLCompiler, _table: Any, text: str) -> str:
