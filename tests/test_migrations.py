@@ -94,3 +94,33 @@ def test_postgres_upgrade_from_0001_rekeys_name_tokens(empty_postgres: str) -> N
     key = inspect(engine).get_pk_constraint("name_tokens")["constrained_columns"]
     engine.dispose()
     assert key == ["account_id", "record_type", "record_id", "token"]
+
+
+@pytest.mark.postgresql
+def test_postgres_upgrade_from_0003_collates_lookup_keys_c(empty_postgres: str) -> None:
+    engine = create_db_engine(empty_postgres)
+    command.upgrade(alembic_config(engine), "0003")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO record_tags VALUES (1, 1, 7, 'vip')")
+        conn.exec_driver_sql("INSERT INTO token_variants VALUES (1, 'jm', 'jim')")
+    upgrade(engine)
+    with engine.connect() as conn:
+        tags = conn.exec_driver_sql("SELECT tag_key FROM record_tags").scalars().all()
+        variants = conn.exec_driver_sql("SELECT variant, token FROM token_variants").all()
+        collations = dict(
+            conn.exec_driver_sql(
+                "SELECT table_name || '.' || column_name, collation_name "
+                "FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND data_type = 'text' AND collation_name IS NOT NULL"
+            ).all()
+        )
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert tags == ["vip"]
+    assert variants == [("jm", "jim")]
+    assert differences == []
+    for table in metadata.sorted_tables:
+        for column in table.c:
+            declared = column.type.dialect_impl(engine.dialect)
+            expected = getattr(declared, "collation", None)
+            assert collations.get(f"{table.name}.{column.name}") == expected, column

@@ -85,6 +85,15 @@ def test_load_then_dump(db: str, tmp_path: Path) -> None:
     assert replaced.exit_code == 0, replaced.output
 
 
+def test_load_verbose_prints_its_steps(db: str) -> None:
+    quiet = runner.invoke(app, ["load", str(SAMPLE), "--db", db])
+    assert "ANALYZE" not in quiet.output
+    loud = runner.invoke(app, ["load", str(SAMPLE), "--db", db, "--replace", "--verbose"])
+    assert loud.exit_code == 0, loud.output
+    assert "accounts[1] (id 2).leads written" in loud.output
+    assert "ANALYZE" in loud.output
+
+
 def test_broken_file_exits_1_naming_the_record(db: str, tmp_path: Path) -> None:
     data = json.loads(SAMPLE.read_text())
     data["accounts"][0]["people"][2]["tags"] = "vip"

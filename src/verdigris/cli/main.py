@@ -5,6 +5,7 @@ Each command parses its options and calls snapshot/ or storage/; no SQL lives he
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
 
 from verdigris.config import RateLimit, Settings, database_url
@@ -136,6 +138,9 @@ def load(
     replace: Annotated[
         bool, typer.Option(help="Replace accounts that already exist (all their rows).")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print how long each step took.")
+    ] = False,
 ) -> None:
     """Load a snapshot file: all of it in one transaction, or nothing.
 
@@ -143,12 +148,33 @@ def load(
     """
     from verdigris.snapshot.load import load_snapshot
 
-    with _engine(db) as engine, _progress(file.stat().st_size) as progress:
+    with (
+        _steps_logged(verbose),
+        _engine(db) as engine,
+        _progress(file.stat().st_size) as progress,
+    ):
         summary = load_snapshot(engine, file, replace=replace, progress=progress)  # type: ignore[arg-type]
     typer.echo(
         f"loaded {len(summary.accounts)} account(s), {summary.people} people, "
         f"{summary.leads} leads in {summary.seconds:.1f} s"
     )
+
+
+@contextmanager
+def _steps_logged(verbose: bool) -> Iterator[None]:
+    """With --verbose, the load's steps and their seconds on standard error."""
+    if not verbose:
+        yield
+        return
+    logger = logging.getLogger("verdigris.load")
+    handler = RichHandler(console=err, show_path=False, log_time_format="%H:%M:%S")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ process.
 from __future__ import annotations
 
 import gc
+import logging
 import marshal
 import multiprocessing
 import os
@@ -54,6 +55,8 @@ from verdigris.storage.projection import project
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Table
+
+log = logging.getLogger("verdigris.load")
 
 DROP_INDEXES_AFTER = 20_000
 """Records loaded before the big tables' secondary indexes are dropped and rebuilt
@@ -372,6 +375,7 @@ class _Applier:
         self.summary = LoadSummary()
         self.counts: Counter[CounterKey] = Counter()
         self.at = "snapshot"
+        self.started = time.perf_counter()
 
     def where(self) -> str:
         return self.at
@@ -386,11 +390,13 @@ class _Applier:
                 self._open(*command[1:5])
         elif kind == "drop":
             self.writer.drop_indexes()
-        elif kind == "section_end" and command[2] == "people" and self._early(schema.people):
-            # No more people come in this account (most files hold one): their table's
-            # indexes are built, and the name variants seen so far (most of them) are
-            # moved, while leads are read, checked and projected.
-            self.while_busy(self._people_done)
+        elif kind == "section_end":
+            self._log_progress(f"{self.at}.{command[2]} written")
+            if command[2] == "people" and self._early(schema.people):
+                # No more people come in this account (most files hold one): their
+                # table's indexes are built, and the name variants seen so far (most of
+                # them) are moved, while leads are read, checked and projected.
+                self.while_busy(self._people_done)
         elif kind == "end":
             self.counts.update(command[-1])
             if command[-2] == self.last_copy:
@@ -398,9 +404,15 @@ class _Applier:
                 self.counts = Counter()
                 self.summary.accounts.append(command[2])
         elif kind == "finish" and command[-1] == self.last_copy:
+            self._log_progress("every record written")
             if self.writer.dropped:
                 self.writer.restore_indexes()
             self.writer.analyze()
+
+    def _log_progress(self, what: str) -> None:
+        people, leads = self.summary.people, self.summary.leads
+        elapsed = time.perf_counter() - self.started
+        log.info("%s (%d people, %d leads so far): %.1f s", what, people, leads, elapsed)
 
     def _people_done(self) -> None:
         self.writer.restore_indexes(schema.people)

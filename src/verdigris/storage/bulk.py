@@ -9,6 +9,7 @@ counters written once per account, token variants as new tokens appear (see deci
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -43,10 +44,19 @@ _STAGED_VARIANTS = "load_token_variants"
 _VARIANTS_KEY = "token_variants_pkey"
 _ROWS_PER_INSERT = 100
 _TOKEN_AT = CHILD_COLUMNS["name_tokens"].index("token")
+log = logging.getLogger("verdigris.load")
 
 Batch = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]
 """Rows for one table: (table name, column names, rows as tuples in that order). Plain
 data, so that a worker process can compute them and send them to the writer."""
+
+
+@contextmanager
+def timed(what: str, level: int = logging.INFO) -> Iterator[None]:
+    """Log how long the block took (`verdigris load --verbose` shows it)."""
+    started = time.perf_counter()
+    yield
+    log.log(level, "%s: %.1f s", what, time.perf_counter() - started)
 
 
 @contextmanager
@@ -158,17 +168,22 @@ class BulkWriter:
             # fast as one big run sorted by this thread.
             self.conn.exec_driver_sql(f"PRAGMA cache_size=-{INDEX_BUILD_CACHE_KIB}")
             self.conn.exec_driver_sql(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
-        for index in [i for i in self.dropped if table is None or i.table is table]:
-            index.create(self.conn)
-            self.dropped.remove(index)
+        indexes = [i for i in self.dropped if table is None or i.table is table]
+        on = "" if table is None else f" on {table.name}"
+        with timed(f"{len(indexes)} indexes built{on}"):
+            for index in indexes:
+                with timed(f"index {index.name}", logging.DEBUG):
+                    index.create(self.conn)
+                self.dropped.remove(index)
         if table is not None:
             self.restored.add(str(table.name))
         elif self.variants_unkeyed:
             key = ", ".join(c.name for c in schema.token_variants.primary_key.columns)
-            self.conn.exec_driver_sql(
-                f"ALTER TABLE {schema.token_variants.name} "
-                f"ADD CONSTRAINT {_VARIANTS_KEY} PRIMARY KEY ({key})"
-            )
+            with timed("key of token_variants built"):
+                self.conn.exec_driver_sql(
+                    f"ALTER TABLE {schema.token_variants.name} "
+                    f"ADD CONSTRAINT {_VARIANTS_KEY} PRIMARY KEY ({key})"
+                )
             self.variants_unkeyed = False
 
     def insert_tuples(
@@ -250,20 +265,23 @@ class BulkWriter:
         if not self.staging:
             return
         names = ", ".join(_VARIANT_COLUMNS)
-        self.conn.exec_driver_sql(
-            f"INSERT INTO {schema.token_variants.name} ({names}) "
-            f"SELECT {names} FROM {_STAGED_VARIANTS} "
-            f"ORDER BY {names}"
-        )
-        self.conn.exec_driver_sql(f"DROP TABLE {_STAGED_VARIANTS}")
+        with timed("staged token variants moved"):
+            self.conn.exec_driver_sql(
+                f"INSERT INTO {schema.token_variants.name} ({names}) "
+                f"SELECT {names} FROM {_STAGED_VARIANTS} "
+                f"ORDER BY {names}"
+            )
+            self.conn.exec_driver_sql(f"DROP TABLE {_STAGED_VARIANTS}")
         self.staging = False
 
     def _stage_variants(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not self.staging:
             self.staging = True
+            # Collated as the table's key, so that the moved rows come in its order.
+            key = 'TEXT COLLATE "C"' if self.postgres else "TEXT"
             self.conn.exec_driver_sql(
-                f"CREATE TEMPORARY TABLE {_STAGED_VARIANTS} "
-                "(account_id BIGINT NOT NULL, variant TEXT NOT NULL, token TEXT NOT NULL)"
+                f"CREATE TEMPORARY TABLE {_STAGED_VARIANTS} (account_id BIGINT NOT NULL, "
+                f"variant {key} NOT NULL, token {key} NOT NULL)"
             )
         self.insert_tuples(_STAGED_VARIANTS, columns, rows)
 
@@ -272,7 +290,8 @@ class BulkWriter:
         if not self.postgres:
             # A sampled ANALYZE: a full one reads every index of a big database.
             self.conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-        self.conn.execute(text("ANALYZE"))
+        with timed("ANALYZE"):
+            self.conn.execute(text("ANALYZE"))
 
 
 CounterKey = tuple[int, str, str]

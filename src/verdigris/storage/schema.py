@@ -35,6 +35,10 @@ ROWID): one B-tree to write instead of a table and its key index."""
 SortKey = Text().with_variant(Text(collation="C"), "postgresql")
 """Folded text compared code point by code point (SQLite's BINARY; on PostgreSQL the
 database default collation would reorder it, so the column says "C")."""
+LookupKey = SortKey
+"""Text looked up by equality only (tags, emails, name tokens...): "C" on PostgreSQL
+too, where it changes no answer and lets index builds sort by abbreviated keys,
+several times faster than the database's collation (decision 0302)."""
 
 
 def _id(name: str = "id") -> Column[int]:
@@ -298,10 +302,10 @@ def _child(name: str, value: Column[Any], *, unique_per_record: bool = False) ->
     )
 
 
-record_tags = _child("record_tags", Column("tag_key", Text, nullable=False))
-record_emails = _child("record_emails", Column("email_key", Text, nullable=False))
-record_phones = _child("record_phones", Column("digits", Text, nullable=False))
-record_socials = _child("record_socials", Column("url_key", Text, nullable=False))
+record_tags = _child("record_tags", Column("tag_key", LookupKey, nullable=False))
+record_emails = _child("record_emails", Column("email_key", LookupKey, nullable=False))
+record_phones = _child("record_phones", Column("digits", LookupKey, nullable=False))
+record_socials = _child("record_socials", Column("url_key", LookupKey, nullable=False))
 
 followers = Table(
     "followers",
@@ -325,7 +329,7 @@ custom_field_values = Table(
     # Options of a MultiSelect give one row each; number-like values and option ids
     # live in value_number, String/Text/URL values (folded) in value_text.
     Column("value_number", Float),
-    Column("value_text", Text),
+    Column("value_text", LookupKey),
     Column("position", Integer, nullable=False, default=0),
     PrimaryKeyConstraint("account_id", "record_type", "record_id", "definition_id", "position"),
     # Partial: a value is a number or a text, and each index holds only its kind.
@@ -360,7 +364,7 @@ name_tokens = Table(
     metadata,
     _id("account_id"),
     Column("record_type", SmallInteger, nullable=False),
-    Column("token", Text, nullable=False),
+    Column("token", LookupKey, nullable=False),
     _id("record_id"),
     PrimaryKeyConstraint("account_id", "record_type", "record_id", "token"),
     Index("ix_name_tokens_token", "account_id", "record_type", "token", "record_id"),
@@ -371,8 +375,8 @@ token_variants = Table(
     "token_variants",
     metadata,
     _id("account_id"),
-    Column("variant", Text, nullable=False),
-    Column("token", Text, nullable=False),
+    Column("variant", LookupKey, nullable=False),
+    Column("token", LookupKey, nullable=False),
     PrimaryKeyConstraint("account_id", "variant", "token"),
     **ROW_IN_KEY,
 )
