@@ -49,14 +49,12 @@ def _table_sql(engine: Engine) -> dict[str, str]:
 
 
 def test_upgrade_from_0001_keeps_rows_and_rekeys_child_tables(tmp_path: Path) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    command.upgrade(alembic_config(engine), "0001")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO name_tokens VALUES (1, 1, 'jim', 7), (1, 1, 'halpert', 7)"
-        )
-        conn.exec_driver_sql("INSERT INTO record_tags VALUES (1, 1, 7, 'vip')")
-    upgrade(engine)
+    engine = _upgraded_from(
+        f"sqlite:///{tmp_path / 'old.db'}",
+        "0001",
+        "INSERT INTO name_tokens VALUES (1, 1, 'jim', 7), (1, 1, 'halpert', 7)",
+        "INSERT INTO record_tags VALUES (1, 1, 7, 'vip')",
+    )
     tables = _table_sql(engine)
     with engine.connect() as conn:
         tokens = conn.exec_driver_sql("SELECT token, record_id FROM name_tokens").all()
@@ -73,6 +71,17 @@ def test_upgrade_from_0001_keeps_rows_and_rekeys_child_tables(tmp_path: Path) ->
         assert ("WITHOUT ROWID" in tables[table.name]) is without_rowid, table.name
 
 
+def _upgraded_from(url: str, revision: str, *inserts: str) -> Engine:
+    """A database at `revision` holding the rows of `inserts`, then upgraded to head."""
+    engine = create_db_engine(url)
+    command.upgrade(alembic_config(engine), revision)
+    with engine.begin() as conn:
+        for statement in inserts:
+            conn.exec_driver_sql(statement)
+    upgrade(engine)
+    return engine
+
+
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
     """A new, empty PostgreSQL database (migrations start from nothing)."""
@@ -82,11 +91,9 @@ def empty_postgres() -> Iterator[str]:
 
 @pytest.mark.postgresql
 def test_postgres_upgrade_from_0001_rekeys_name_tokens(empty_postgres: str) -> None:
-    engine = create_db_engine(empty_postgres)
-    command.upgrade(alembic_config(engine), "0001")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO name_tokens VALUES (1, 1, 'jim', 7), (1, 1, 'lee', 7)")
-    upgrade(engine)
+    engine = _upgraded_from(
+        empty_postgres, "0001", "INSERT INTO name_tokens VALUES (1, 1, 'jim', 7), (1, 1, 'lee', 7)"
+    )
     with engine.connect() as conn:
         tokens = conn.exec_driver_sql("SELECT token FROM name_tokens ORDER BY token").scalars()
         assert list(tokens) == ["jim", "lee"]
@@ -98,12 +105,12 @@ def test_postgres_upgrade_from_0001_rekeys_name_tokens(empty_postgres: str) -> N
 
 @pytest.mark.postgresql
 def test_postgres_upgrade_from_0003_collates_lookup_keys_c(empty_postgres: str) -> None:
-    engine = create_db_engine(empty_postgres)
-    command.upgrade(alembic_config(engine), "0003")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO record_tags VALUES (1, 1, 7, 'vip')")
-        conn.exec_driver_sql("INSERT INTO token_variants VALUES (1, 'jm', 'jim')")
-    upgrade(engine)
+    engine = _upgraded_from(
+        empty_postgres,
+        "0003",
+        "INSERT INTO record_tags VALUES (1, 1, 7, 'vip')",
+        "INSERT INTO token_variants VALUES (1, 'jm', 'jim')",
+    )
     with engine.connect() as conn:
         tags = conn.exec_driver_sql("SELECT tag_key FROM record_tags").scalars().all()
         variants = conn.exec_driver_sql("SELECT variant, token FROM token_variants").all()

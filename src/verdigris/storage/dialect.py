@@ -88,24 +88,28 @@ class AnyCase(ColumnElement[bool]):
     type = Boolean()
     _is_implicitly_boolean = True
     inherit_cache = True
+    # Each form is built when a statement is compiled, which the statement cache spares
+    # most requests.
     _traverse_internals = [
-        ("either", InternalTraversal.dp_clauseelement),
-        ("ids", InternalTraversal.dp_clauseelement),
+        ("table", InternalTraversal.dp_clauseelement),
+        ("scope", InternalTraversal.dp_clauseelement),
+        ("cases", InternalTraversal.dp_clauseelement_list),
     ]
 
     def __init__(self, table: Table, scope: ColumnElement[bool], cases: Sequence[Any]) -> None:
-        self.either = or_(*cases).self_group()
-        self.ids = table.c.id.in_(union_all(*(select(table.c.id).where(scope, c) for c in cases)))
+        self.table, self.scope, self.cases = table, scope, list(cases)
 
 
 @compiles(AnyCase)
 def _any_case(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.either, **kw)
+    return compiler.process(or_(*element.cases).self_group(), **kw)
 
 
 @compiles(AnyCase, "sqlite")
 def _any_case_sqlite(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.ids, **kw)
+    table = element.table
+    ids = [select(table.c.id).where(element.scope, case) for case in element.cases]
+    return compiler.process(table.c.id.in_(union_all(*ids)), **kw)
 
 
 def _sqlite_from_hint(_compiler: SQLCompiler, _table: Any, text: str) -> str:
