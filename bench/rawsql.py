@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from verdigris.domain.declarations.fields import ADDRESS_KEYS
 from verdigris.domain.text import (
     deletion_variants,
     edit_budget,
@@ -21,7 +22,6 @@ from verdigris.domain.text import (
     osa_distance,
     phone_digits,
 )
-from verdigris.storage.schema import ADDRESS_KEYS
 
 CAP = 100_000
 FEW = 10_000

@@ -7,7 +7,7 @@ from random import Random
 from bench import BROAD, SELECTIVE, Body, Workload
 from bench.records import register_shared, register_sorts
 from bench.values import Values
-from verdigris.domain.fields import LEADS_SORT_KEYS
+from verdigris.domain.declarations import LEAD
 
 leads = Workload("leads", "leads")
 register_shared(leads)
@@ -52,4 +52,4 @@ def include_converted(v: Values, rng: Random) -> Body:
     return {"include_converted_leads": True, "state": v["leads"].dist["state_match"].pick(rng)}
 
 
-register_sorts(leads, LEADS_SORT_KEYS)
+register_sorts(leads, LEAD.sort_keys)

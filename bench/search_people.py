@@ -7,7 +7,7 @@ from random import Random
 from bench import BROAD, SELECTIVE, Body, Workload
 from bench.records import register_shared, register_sorts
 from bench.values import Values
-from verdigris.domain.fields import PEOPLE_SORT_KEYS
+from verdigris.domain.declarations import PERSON
 
 people = Workload("people", "people")
 register_shared(people)
@@ -38,4 +38,4 @@ def opportunity(v: Values, rng: Random) -> Body:
     return {"opportunity_ids": [rng.choice(v.opportunities or [0])]}
 
 
-register_sorts(people, PEOPLE_SORT_KEYS)
+register_sorts(people, PERSON.sort_keys)

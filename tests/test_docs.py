@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from verdigris.cli.main import app
-from verdigris.domain.fields import LEADS_SORT_KEYS, PEOPLE_SORT_KEYS
+from verdigris.domain.declarations import LEAD, PERSON
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FILTERS = [
@@ -22,7 +22,7 @@ FILTERS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("key", FILTERS + sorted(set(PEOPLE_SORT_KEYS + LEADS_SORT_KEYS)))
+@pytest.mark.parametrize("key", FILTERS + sorted(set(PERSON.sort_keys + LEAD.sort_keys)))
 def test_search_key_is_documented(key: str) -> None:
     assert f"`{key}`" in (DOCS / "search.md").read_text()
 

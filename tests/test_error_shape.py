@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from tests.conftest import JIM
-
-API = "/developer_api/v1"
+from tests.copper import API
 
 
 def assert_error(response: Response, status: int) -> None:

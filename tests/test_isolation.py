@@ -6,8 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import JIM, OTHER
-
-API = "/developer_api/v1"
+from tests.copper import API
 
 # Records of account 1 (Dunder Mifflin): person 3, lead 5, company 2, opportunity 4.
 FOREIGN = [

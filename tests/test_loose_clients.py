@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.conftest import JIM
-
-API = "/developer_api/v1"
+from tests.copper import API
 
 
 def ids(response) -> list[int]:  # type: ignore[no-untyped-def]

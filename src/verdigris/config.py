@@ -43,3 +43,7 @@ class Settings:
     database_url: str = "sqlite:///" + DEFAULT_DB
     rate_limit: RateLimit | None = None
     migrate_on_start: bool = True
+    lock_wait: float = 5.0
+    """Seconds a request's write waits for SQLite's write lock before answering 503."""
+    bulk_limit: int = 10
+    """Items a bulk create or update may carry (Copper: 10)."""

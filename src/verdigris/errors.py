@@ -4,10 +4,10 @@ VerdigrisError
  ├── BadRequest      400  malformed JSON, wrong type, unknown sort key, bad paging
  ├── Unauthorized    401  missing or wrong X-PW headers
  ├── NotFound        404  unknown record or route
- ├── MethodNotAllowed 405
  ├── PayloadTooLarge 413
  ├── Unprocessable   422  valid request that cannot be applied
  ├── RateLimited     429  carries retry_after seconds
+ ├── Unavailable     503  the database could not take a write in time; carries retry_after
  └── SnapshotError        a snapshot file that cannot be loaded (CLI only)
 """
 
@@ -34,10 +34,6 @@ class NotFound(VerdigrisError):
     status = 404
 
 
-class MethodNotAllowed(VerdigrisError):
-    status = 405
-
-
 class PayloadTooLarge(VerdigrisError):
     status = 413
 
@@ -52,6 +48,14 @@ class Unprocessable(VerdigrisError):
 
 class RateLimited(VerdigrisError):
     status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(VerdigrisError):
+    status = 503
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_companies import error
 from tests.conftest import JIM, OTHER
+from tests.copper import API, error
 
-API = "/developer_api/v1"
 KEYS = ("id", "parent", "type", "user_id", "details", "activity_date", "old_value", "new_value",
         "date_created", "date_modified")  # fmt: skip
 

@@ -9,24 +9,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import JIM, OTHER
-from verdigris.domain.fields import COMPANY_KEYS
+from tests.copper import API, COMPANY_KEYS, error
+from tests.copper import create as create_record
+from tests.copper import put as put_record
 from verdigris.storage import schema
 from verdigris.storage.engine import create_db_engine
 
-API = "/developer_api/v1"
-
-
-def error(response: Any, status: int) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False and body["status"] == status
-    return str(body["message"])
-
 
 def create(client: TestClient, **fields: Any) -> dict[str, Any]:
-    response = client.post(f"{API}/companies", json=fields, headers=JIM)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+    return create_record(client, "companies", **fields)
+
+
+def put(client: TestClient, record_id: int, **fields: Any) -> Any:
+    return put_record(client, "companies", record_id, **fields)
 
 
 def test_create_renders_copper_company(sample_client: TestClient) -> None:

@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from tests.api.test_companies import error
 from tests.conftest import JIM, OTHER
+from tests.copper import API, add_pipeline, error
 from verdigris.errors import Unprocessable
 from verdigris.storage import conversions, schema
 from verdigris.storage.engine import create_db_engine
 
-API = "/developer_api/v1"
 NOW = 1_700_000_000
 
 
@@ -41,7 +40,8 @@ def lead_ids(client: TestClient, **body: Any) -> list[int]:
     return sorted(r["id"] for r in found.json())
 
 
-def test_convert_with_company_and_opportunity(sample_client: TestClient) -> None:
+def test_convert_with_company_and_opportunity(sample_client: TestClient, engine: Engine) -> None:
+    add_pipeline(engine, 1, 1, [3])
     details = {"person": {"title": "Sales"}, "company": {"name": "dunder mifflin (SAMPLE)"},
                "opportunity": {"name": "Pam's deal", "pipeline_stage_id": 3}}  # fmt: skip
     response = convert(sample_client, 5, details)
@@ -105,7 +105,7 @@ def test_failure_mid_convert_changes_nothing(
     def fail(*_args: Any, **_kwargs: Any) -> Any:
         raise Unprocessable("injected failure after the person and company were created")
 
-    monkeypatch.setattr(conversions, "create_opportunity", fail)
+    monkeypatch.setattr(conversions, "_opportunity", fail)
     details = {"company": {"name": "Brand New Co"}, "opportunity": {"name": "x"}}
     error(convert(sample_client, 5, details), 422)
     assert state(db_url) == before

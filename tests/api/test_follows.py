@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_companies import error
 from tests.conftest import JIM, OTHER
+from tests.copper import API, error
 
-API = "/developer_api/v1"
 ADMIN = {
     **JIM,
     "X-PW-AccessToken": "sample-token-admin",

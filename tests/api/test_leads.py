@@ -10,28 +10,11 @@ from sqlalchemy import select
 
 from tests.api.conftest import Owner
 from tests.conftest import JIM, OTHER, FakeClock
-from verdigris.domain.fields import LEAD_KEYS
+from tests.copper import API, LEAD_KEYS, error
+from tests.copper import create as create_record
+from tests.copper import put as put_record
 from verdigris.storage import schema
 from verdigris.storage.engine import create_db_engine
-
-API = "/developer_api/v1"
-
-
-def error(response: Any, status: int) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False and body["status"] == status
-    return str(body["message"])
-
-
-def create(client: TestClient, headers: dict[str, str] = JIM, **fields: Any) -> dict[str, Any]:
-    response = client.post(f"{API}/leads", json=fields, headers=headers)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-def put(client: TestClient, lead_id: int, **fields: Any) -> Any:
-    return client.put(f"{API}/leads/{lead_id}", json=fields, headers=JIM)
 
 
 def status_changed(db_url: str, lead_id: int) -> int:
@@ -43,6 +26,14 @@ def status_changed(db_url: str, lead_id: int) -> int:
         ).scalar_one()
     engine.dispose()
     return int(value)
+
+
+def create(client: TestClient, headers: dict[str, str] = JIM, **fields: Any) -> dict[str, Any]:
+    return create_record(client, "leads", headers, **fields)
+
+
+def put(client: TestClient, record_id: int, **fields: Any) -> Any:
+    return put_record(client, "leads", record_id, **fields)
 
 
 def test_create_renders_every_key_in_order(sample_client: TestClient) -> None:

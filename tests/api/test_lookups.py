@@ -9,15 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import JIM, OTHER
-
-API = "/developer_api/v1"
-
-
-def error(response: Any, status: int) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False and body["status"] == status
-    return str(body["message"])
+from tests.copper import API, error
 
 
 def get(client: TestClient, path: str, headers: dict[str, str] = JIM) -> Any:

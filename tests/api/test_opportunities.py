@@ -6,18 +6,20 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
-from tests.api.test_companies import error
 from tests.conftest import JIM, OTHER
-from verdigris.render.opportunity import OPPORTUNITY_KEYS
-
-API = "/developer_api/v1"
+from tests.copper import API, OPPORTUNITY_KEYS, add_pipeline, error
+from tests.copper import create as create_record
+from tests.copper import put as put_record
 
 
 def create(client: TestClient, **fields: Any) -> dict[str, Any]:
-    response = client.post(f"{API}/opportunities", json=fields, headers=JIM)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+    return create_record(client, "opportunities", **fields)
+
+
+def put(client: TestClient, record_id: int, **fields: Any) -> Any:
+    return put_record(client, "opportunities", record_id, **fields)
 
 
 def test_create_renders_copper_opportunity(sample_client: TestClient) -> None:
@@ -46,7 +48,8 @@ def test_related_people_drive_people_search(sample_client: TestClient) -> None:
     assert sorted(p["id"] for p in response.json()) == [3, 4]
 
 
-def test_update_is_partial(sample_client: TestClient, clock: Any) -> None:
+def test_update_is_partial(sample_client: TestClient, clock: Any, engine: Engine) -> None:
+    add_pipeline(engine, 1, 1, [7])
     opp = create(sample_client, name="Toner", details="d", related_people=[3])
     clock.advance(10)
     path = f"{API}/opportunities/{opp['id']}"

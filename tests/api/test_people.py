@@ -8,26 +8,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import JIM, OTHER, FakeClock
-from verdigris.domain.fields import PERSON_KEYS
-
-API = "/developer_api/v1"
-
-
-def error(response: Any, status: int) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False and body["status"] == status
-    return str(body["message"])
+from tests.copper import API, PERSON_KEYS, error
+from tests.copper import create as create_record
+from tests.copper import put as put_record
 
 
 def create(client: TestClient, headers: dict[str, str] = JIM, **fields: Any) -> dict[str, Any]:
-    response = client.post(f"{API}/people", json=fields, headers=headers)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+    return create_record(client, "people", headers, **fields)
 
 
-def put(client: TestClient, person_id: int, **fields: Any) -> Any:
-    return client.put(f"{API}/people/{person_id}", json=fields, headers=JIM)
+def put(client: TestClient, record_id: int, **fields: Any) -> Any:
+    return put_record(client, "people", record_id, **fields)
 
 
 def test_create_renders_every_key_in_order(sample_client: TestClient) -> None:
@@ -269,12 +260,12 @@ def test_failed_create_leaves_nothing(sample_client: TestClient) -> None:
 def test_write_failing_midway_is_rolled_back(
     sample_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from verdigris.storage import changes
+    from verdigris.storage import writes
 
     def explode(*_args: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(changes, "get_record", explode)  # after the rows were written
+    monkeypatch.setattr(writes, "get_record", explode)  # after the rows were written
     assert sample_client.post(f"{API}/people", json={"name": "Q"}, headers=JIM).status_code == 500
     assert sample_client.put(f"{API}/people/7", json={"title": "Q"}, headers=JIM).status_code == 500
     monkeypatch.undo()

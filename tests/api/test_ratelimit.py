@@ -9,14 +9,13 @@ from contextlib import ExitStack
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_companies import error
 from tests.conftest import JIM, OTHER, SAMPLE, FakeClock
+from tests.copper import API, error
 from verdigris.api.app import create_app
 from verdigris.config import RateLimit, Settings
 from verdigris.snapshot.load import load_snapshot
 from verdigris.storage.engine import create_db_engine
 
-API = "/developer_api/v1"
 ADMIN = {
     **JIM,
     "X-PW-AccessToken": "sample-token-admin",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.conftest import JIM
-
-API = "/developer_api/v1"
+from tests.copper import API
 
 
 def _log_call(client: TestClient, parent_type: str, parent_id: int) -> int:

@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_companies import error
 from tests.conftest import JIM, OTHER
-
-API = "/developer_api/v1"
+from tests.copper import API, error
 
 
 def upsert(client: TestClient, properties: Any, field: str, value: Any, headers: Any = JIM) -> Any:

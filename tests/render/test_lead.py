@@ -1,12 +1,13 @@
-"""render/lead.py: a leads row -> Copper's lead, without a database."""
+"""render/records.py: a leads row -> Copper's lead, without a database."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tests.copper import LEAD_KEYS
 from verdigris.domain.definitions import Definition
-from verdigris.domain.fields import LEAD_KEYS
-from verdigris.render.lead import render_lead
+from verdigris.domain.types import RecordType
+from verdigris.render.records import renderer
 
 DEFINITIONS = (
     Definition(3, "Code", "String", ("lead",)),
@@ -14,6 +15,9 @@ DEFINITIONS = (
     Definition(7, "Newsletter", "Checkbox", ("lead",)),
     Definition(12, "Interests", "MultiSelect", ("lead",)),
 )
+
+
+render_lead = renderer(RecordType.LEAD)
 
 
 def row(**overrides: Any) -> dict[str, Any]:

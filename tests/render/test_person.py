@@ -1,4 +1,4 @@
-"""render/person.py: a people row -> Copper's person, without a database."""
+"""render/records.py: a people row -> Copper's person, without a database."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 import orjson
 
+from tests.copper import PERSON_KEYS
 from verdigris.domain.definitions import Definition, Option
-from verdigris.domain.fields import PERSON_KEYS
+from verdigris.domain.types import RecordType
 from verdigris.render.parts import custom_fields, number
-from verdigris.render.person import render_person
+from verdigris.render.records import renderer
 
 DEFINITIONS = (
     Definition(3, "Code", "String", ("lead",)),
@@ -20,6 +21,9 @@ DEFINITIONS = (
     ),
     Definition(12, "Interests", "MultiSelect", ("person",), (Option(8, "Paper", 0),)),
 )
+
+
+render_person = renderer(RecordType.PERSON)
 
 
 def row(**overrides: Any) -> dict[str, Any]:

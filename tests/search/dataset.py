@@ -1,6 +1,6 @@
 """A seeded, awkward dataset for property tests: accents, apostrophes, typos, blank and
 empty values, custom fields, followers, opportunities, converted leads; loaded through
-the real write path (storage/indexing.py) so that every search table is in step."""
+the real write path (storage/search_rows.py) so that every search table is in step."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.search.reference import World
 from verdigris.domain.types import RecordType
 from verdigris.storage import schema
 from verdigris.storage.engine import write
-from verdigris.storage.indexing import insert_records
+from verdigris.storage.search_rows import insert_records
 
 NOW = 1_700_000_000
 ACCOUNT, OTHER_ACCOUNT = 1, 2
@@ -312,6 +312,7 @@ def _opportunities(conn: Any, people: World) -> None:
                     "primary_contact_id": o["primary_contact_id"],
                     "date_created": NOW,
                     "date_modified": NOW,
+                    "date_stage_changed": NOW,
                 },
             )
             for p in o["related_people"]:

@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import JIM
+from tests.copper import API
 from tests.search.strategies import JSON, KEYS
-
-API = "/developer_api/v1"
 
 
 def test_bare_array_and_total_header(sample_client: TestClient) -> None:

@@ -9,7 +9,7 @@ from verdigris.domain.types import RecordType
 from verdigris.search.name_match import matched_tokens, query_variants
 from verdigris.storage import schema
 from verdigris.storage.engine import read, write
-from verdigris.storage.indexing import insert_records
+from verdigris.storage.search_rows import insert_records
 
 NAMES = ["Michael Scott", "José Müller-O'Brien", "Jim Halpert", "Pam Beesly", "Al Li", "Zoë"]
 

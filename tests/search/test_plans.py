@@ -9,8 +9,10 @@ from sqlalchemy import Connection, create_engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
+from verdigris.domain.declarations import PERSON
 from verdigris.domain.types import RecordType
-from verdigris.search.filters import FILTERS
+from verdigris.parsing.terms import Equals
+from verdigris.search.filters import clause
 from verdigris.search.paging import (
     MAX_REACHABLE,
     SMALL_MATCH_SET,
@@ -19,7 +21,6 @@ from verdigris.search.paging import (
     _walk_sort_index,
 )
 from verdigris.search.scope import Scope
-from verdigris.search.terms import Equals
 from verdigris.storage import schema
 from verdigris.storage.dialect import SHORT_LIST, AnyCase, in_values
 
@@ -57,8 +58,8 @@ def _plan(conn: Connection, where: ColumnElement[bool]) -> list[str]:
 
 def test_address_filter_looks_up_both_indexes(sqlite_conn: Connection) -> None:
     scope = Scope(sqlite_conn, 1, 1, 0, RecordType.PERSON)
-    clause = FILTERS["postal_code"](scope, Equals("18503", allow_empty=False))
-    plan = _plan(sqlite_conn, clause)
+    found = clause(scope, PERSON.filter_by_key["postal_code"], Equals("18503", allow_empty=False))
+    plan = _plan(sqlite_conn, found)
     assert any("ix_people_zip_key" in step for step in plan), plan
     assert any("ix_people_postal_code_padded" in step for step in plan), plan
     # The people rows are reached by the ids the indexes gave, not by a walk over the

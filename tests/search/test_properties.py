@@ -15,12 +15,13 @@ from sqlalchemy import Engine, text
 from tests.conftest import BACKENDS
 from tests.search import dataset, reference
 from tests.search.reference import World
-from verdigris.domain.fields import LEADS_SORT_KEYS, PEOPLE_SORT_KEYS
+from verdigris.domain.declarations import LEAD, PERSON
+from verdigris.domain.types import RecordType
+from verdigris.parsing.search import parse_search
 from verdigris.search import paging
-from verdigris.search.custom_fields import load_definitions
 from verdigris.search.execute import run_search
-from verdigris.search.request import parse_leads, parse_people
 from verdigris.storage.engine import create_db_engine, read
+from verdigris.storage.records import custom_field_definitions
 from verdigris.storage.schema import metadata
 
 COUNT = 300
@@ -162,7 +163,7 @@ def _filters(world: World) -> dict[str, st.SearchStrategy[Any]]:
 
 def bodies(world: World) -> st.SearchStrategy[dict[str, Any]]:
     strategies = _filters(world)
-    sort_keys = PEOPLE_SORT_KEYS if world.kind == "person" else LEADS_SORT_KEYS
+    sort_keys = PERSON.sort_keys if world.kind == "person" else LEAD.sort_keys
     chosen = st.lists(st.sampled_from(sorted(strategies)), max_size=3, unique=True)
     filters = chosen.flatmap(lambda keys: st.fixed_dictionaries({k: strategies[k] for k in keys}))
     paging = st.fixed_dictionaries(
@@ -178,11 +179,12 @@ def bodies(world: World) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
-    parse = parse_people if world.kind == "person" else parse_leads
+    record_type = RecordType.PERSON if world.kind == "person" else RecordType.LEAD
     user = 2
     expected = reference.search(world, body, user, dataset.NOW)
     with read(engine) as conn:
-        search = parse(body, {}, lambda: load_definitions(conn, dataset.ACCOUNT))
+        definitions = lambda: custom_field_definitions(conn, dataset.ACCOUNT)  # noqa: E731
+        search = parse_search(record_type, body, {}, definitions)
         assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
         # The other plan: walk the sort column's index instead of sorting the matches.
         with mock.patch.object(paging, "SMALL_MATCH_SET", 0):
@@ -204,7 +206,7 @@ def test_leads_agree_with_the_reference(loaded: Engine, data: st.DataObject) -> 
     _compare(loaded, LEADS, data.draw(bodies(LEADS)))
 
 
-@pytest.mark.parametrize("sort_by", sorted(set(PEOPLE_SORT_KEYS)))
+@pytest.mark.parametrize("sort_by", sorted(set(PERSON.sort_keys)))
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 def test_every_people_sort(loaded: Engine, sort_by: str, direction: str) -> None:
     for number in (1, 2):
@@ -217,7 +219,7 @@ def test_every_people_sort(loaded: Engine, sort_by: str, direction: str) -> None
         _compare(loaded, PEOPLE, body)
 
 
-@pytest.mark.parametrize("sort_by", sorted(set(LEADS_SORT_KEYS)))
+@pytest.mark.parametrize("sort_by", sorted(set(LEAD.sort_keys)))
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 def test_every_leads_sort(loaded: Engine, sort_by: str, direction: str) -> None:
     body = {

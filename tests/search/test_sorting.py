@@ -8,14 +8,14 @@ from unittest import mock
 import pytest
 from sqlalchemy import Engine
 
+from verdigris.domain.paging import Paging
 from verdigris.domain.types import RecordType
+from verdigris.parsing.search import parse_search
 from verdigris.search import paging
 from verdigris.search.execute import run_search
-from verdigris.search.paging import Paging
-from verdigris.search.request import parse_leads
 from verdigris.storage import schema
 from verdigris.storage.engine import read, write
-from verdigris.storage.indexing import insert_records
+from verdigris.storage.search_rows import insert_records
 
 
 def _lead(i: int, title: str | None, value: float | None, contacted: int | None) -> dict:  # type: ignore[type-arg]
@@ -49,7 +49,9 @@ def leads(engine: Engine) -> Engine:
 def test_order(
     leads: Engine, small: int, sort_by: str, direction: str, expected: list[int]
 ) -> None:
-    search = parse_leads({"sort_by": sort_by, "sort_direction": direction}, {}, dict)
+    search = parse_search(
+        RecordType.LEAD, {"sort_by": sort_by, "sort_direction": direction}, {}, list
+    )
     with read(leads) as conn, mock.patch.object(paging, "SMALL_MATCH_SET", small):
         assert run_search(conn, 1, 1, 0, search) == (expected, 6)
 
@@ -57,7 +59,9 @@ def test_order(
 def test_pages_never_overlap(leads: Engine) -> None:
     seen: list[int] = []
     for number in (1, 2, 3, 4):
-        search = parse_leads({"sort_by": "title", "page_size": 2, "page_number": number}, {}, dict)
+        search = parse_search(
+            RecordType.LEAD, {"sort_by": "title", "page_size": 2, "page_number": number}, {}, list
+        )
         with read(leads) as conn:
             seen += run_search(conn, 1, 1, 0, search)[0]
     assert seen == [3, 5, 1, 6, 2, 4]

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from tests.conftest import SAMPLE
 from verdigris.snapshot.dump import dump_snapshot
-from verdigris.snapshot.load import LoadSummary, load_snapshot
+from verdigris.snapshot.load import LoadOptions, LoadSummary, load_snapshot
 from verdigris.storage import schema
 
 
@@ -23,7 +23,7 @@ def sample() -> dict[str, Any]:
 
 
 def load_dict(engine: Engine, data: dict[str, Any], **kwargs: Any) -> LoadSummary:
-    return load_snapshot(engine, io.BytesIO(orjson.dumps(data)), **kwargs)
+    return load_snapshot(engine, io.BytesIO(orjson.dumps(data)), LoadOptions(**kwargs))
 
 
 def dump_dict(engine: Engine, account_id: int | None = None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""A bulk-loaded account holds exactly the rows indexing.insert_records writes for the
+"""A bulk-loaded account holds exactly the rows search_rows.insert_records writes for the
 same records, table by table (the two accounts differ only in their id)."""
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ import pytest
 from bench.dataset import write_snapshot
 from sqlalchemy import Engine, select
 
-from verdigris.domain.names import has_parts, join_name, split_name
-from verdigris.domain.types import RecordType
-from verdigris.snapshot import load as load_module
-from verdigris.snapshot.load import load_snapshot
+from verdigris.domain.names import complete_names
+from verdigris.domain.types import Record, RecordType
+from verdigris.snapshot.load import LoadOptions, load_snapshot
 from verdigris.storage import schema
-from verdigris.storage.bulk import BIG_TABLES, follower_rows
-from verdigris.storage.engine import write
-from verdigris.storage.indexing import custom_field_types, insert_records
+from verdigris.storage.bulk import BIG_TABLES
+from verdigris.storage.engine import Connection, write
+from verdigris.storage.search_rows import insert_records
 
 _RECORD_TABLES = (*BIG_TABLES, schema.value_counts, schema.token_variants)
 """The tables records write to (the header's rows are stamped with the load's time)."""
@@ -27,17 +26,27 @@ _RECORD_TABLES = (*BIG_TABLES, schema.value_counts, schema.token_variants)
 
 def _derived(record: dict[str, Any], record_type: RecordType, default: int) -> dict[str, Any]:
     record = copy.deepcopy(record)
-    if has_parts(record):
-        record["name"] = join_name(
-            record.get("first_name"), record.get("middle_name"),
-            record.get("last_name"), record.get("suffix"),
-        )  # fmt: skip
-    else:
-        record["first_name"], record["last_name"] = split_name(record["name"])
-    record["date_modified"] = record.get("date_modified") or record["date_created"]
+    complete_names(record)
     if record_type is RecordType.LEAD and record.get("status_id") is None:
         record["status_id"] = default
     return record
+
+
+def _custom_field_types(conn: Connection, account_id: int) -> dict[int, str]:
+    d = schema.custom_field_definitions
+    rows = conn.execute(select(d.c.id, d.c.data_type).where(d.c.account_id == account_id))
+    return {row.id: row.data_type for row in rows}
+
+
+def _follower_rows(
+    account_id: int, record_type: RecordType, records: list[Record]
+) -> list[dict[str, Any]]:
+    return [
+        {"account_id": account_id, "record_type": int(record_type), "user_id": user_id,
+         "record_id": record["id"]}
+        for record in records
+        for user_id in sorted(set(record.get("followers") or ()))
+    ]  # fmt: skip
 
 
 def _rows(engine: Engine, account_id: int) -> dict[str, list[tuple[Any, ...]]]:
@@ -52,15 +61,13 @@ def _rows(engine: Engine, account_id: int) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_bulk_load_writes_the_rows_of_insert_records(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch, parallel: bool
-) -> None:
+def test_bulk_load_writes_the_rows_of_insert_records(engine: Engine, parallel: bool) -> None:
     out = io.BytesIO()
     write_snapshot(out, people=300, leads=300, seed=3)
     document = orjson.loads(out.getvalue())
     account = document["accounts"][0]
-    monkeypatch.setattr(load_module, "DROP_INDEXES_AFTER", 100)
-    load_snapshot(engine, io.BytesIO(out.getvalue()), batch_bytes=70_000, parallel=parallel)
+    options = LoadOptions(batch_bytes=70_000, parallel=parallel, drop_indexes_after=100)
+    load_snapshot(engine, io.BytesIO(out.getvalue()), options)
 
     # The same account under id 2: header by load, records through indexing.py.
     header = {k: v for k, v in account.items() if k not in ("people", "leads")}
@@ -69,12 +76,12 @@ def test_bulk_load_writes_the_rows_of_insert_records(
     statuses = account["lead_statuses"]
     default = ([s for s in statuses if s.get("is_default")] or statuses)[0]["id"]
     with write(engine) as conn:
-        types = custom_field_types(conn, 2)
+        types = _custom_field_types(conn, 2)
         for key, record_type in (("people", RecordType.PERSON), ("leads", RecordType.LEAD)):
             records = [_derived(r, record_type, default) for r in account[key]]
             for start in range(0, len(records), 50):
                 insert_records(conn, 2, record_type, records[start : start + 50], types)
-            rows = follower_rows(2, record_type, records)
+            rows = _follower_rows(2, record_type, records)
             if rows:
                 conn.execute(schema.followers.insert(), rows)
 

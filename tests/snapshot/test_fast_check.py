@@ -7,7 +7,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verdigris.domain.types import RecordType
+from verdigris.snapshot import fast
 from verdigris.snapshot import format as fmt
+from verdigris.snapshot.record_checks import record_check
+
+PERSON_KINDS = fast.fast_kinds(RecordType.PERSON) or {}
+LEAD_KINDS = fast.fast_kinds(RecordType.LEAD) or {}
+PERSON, LEAD = record_check(RecordType.PERSON), record_check(RecordType.LEAD)
 
 _scalar = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
@@ -19,7 +26,7 @@ _entry = st.dictionaries(
     _scalar, max_size=3,
 )  # fmt: skip
 _value = st.one_of(_scalar, _entry, st.lists(st.one_of(_scalar, _entry), max_size=3))
-_keys = st.sampled_from(sorted(fmt.PERSON_KINDS.keys() | fmt.LEAD_KINDS.keys() | {"zzz"}))
+_keys = st.sampled_from(sorted(PERSON_KINDS.keys() | LEAD_KINDS.keys() | {"zzz"}))
 _record = st.dictionaries(_keys, _value, max_size=8)
 _REFS = fmt.account_refs(
     {
@@ -46,29 +53,29 @@ def test_plainly_valid_batch_implies_valid(batch: list[tuple[dict[str, Any], int
         if record_id:  # a record without an id now and then
             record["id"] = record_id
         records.append(record)
-    if fmt.plainly_valid(records, fmt.PERSON_KINDS):
-        assert all(fmt.PERSON(r) is None for r in records)
-    if fmt.plainly_valid(records, fmt.LEAD_KINDS):
-        assert all(fmt.LEAD(r) is None for r in records)
+    if fast.plainly_valid(records, PERSON_KINDS):
+        assert all(PERSON(r) is None for r in records)
+    if fast.plainly_valid(records, LEAD_KINDS):
+        assert all(LEAD(r) is None for r in records)
 
 
 @settings(max_examples=2000)
 @given(st.lists(st.lists(_custom_entry, max_size=3), min_size=1, max_size=4))
 def test_plain_custom_fields_imply_valid(lists: list[list[dict[str, Any]]]) -> None:
-    if fmt.custom_fields_plainly_valid(_REFS, "person", lists):
+    if fast.custom_fields_plainly_valid(_REFS, "person", lists):
         assert all(fmt.custom_fields_error(_REFS, "person", e) is None for e in lists)
 
 
 def test_sample_records_take_the_fast_path(sample: dict[str, Any]) -> None:
     for account in sample["accounts"]:
         refs = fmt.account_refs(account)
-        assert fmt.plainly_valid(account["people"], fmt.PERSON_KINDS)
-        assert fmt.plainly_valid(account["leads"], fmt.LEAD_KINDS)
+        assert fast.plainly_valid(account["people"], PERSON_KINDS)
+        assert fast.plainly_valid(account["leads"], LEAD_KINDS)
         for key, api_name in (("people", "person"), ("leads", "lead")):
             lists = [r.get("custom_fields") for r in account[key]]
-            assert fmt.custom_fields_plainly_valid(refs, api_name, lists)
+            assert fast.custom_fields_plainly_valid(refs, api_name, lists)
 
 
 def test_nul_escapes_are_left_to_the_detailed_checks() -> None:
-    assert fmt.may_hold_nul(b'[{"title": "C\\u0000EO"}]')
-    assert not fmt.may_hold_nul(b'[{"title": "CEO"}]')
+    assert fast.may_hold_nul(b'[{"title": "C\\u0000EO"}]')
+    assert not fast.may_hold_nul(b'[{"title": "CEO"}]')

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from verdigris.errors import SnapshotError
-from verdigris.snapshot.load import _InTurn
+from verdigris.snapshot.pipeline import InTurn
 
 
 def _pipes(count: int) -> tuple[list[Any], list[Any]]:
@@ -30,7 +30,7 @@ def test_commands_that_come_while_busy_are_taken_in_order() -> None:
     receivers, senders = _pipes(2)
     commands = [("rows", f"batch {n}", n) for n in range(200)]
     commands += [("finish", "snapshot", 0), ("finish", "snapshot", 1)]
-    in_turn = _InTurn(receivers)
+    in_turn = InTurn(receivers)
     taken: list[tuple[Any, ...]] = []
     busy_seen: list[int] = []
 
@@ -51,7 +51,7 @@ def test_commands_that_come_while_busy_are_taken_in_order() -> None:
 def test_an_error_sent_while_busy_is_raised_in_its_turn() -> None:
     receivers, senders = _pipes(2)
     commands = [("rows", "a", 0), ("rows", "b", 1), ("error", "people[7]: wrong"), ("rows", "c", 3)]
-    in_turn = _InTurn(receivers)
+    in_turn = InTurn(receivers)
     taken: list[tuple[Any, ...]] = []
 
     def take(command: tuple[Any, ...]) -> None:
@@ -73,4 +73,4 @@ def test_stages_that_end_early_are_an_error() -> None:
     for send in senders:
         send.close()
     with pytest.raises(SnapshotError, match="ended early"):
-        _InTurn(receivers).run(lambda command: None)
+        InTurn(receivers).run(lambda command: None)

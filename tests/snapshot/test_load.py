@@ -10,7 +10,6 @@ from sqlalchemy import Engine, select
 from tests.snapshot.conftest import load_dict, row_counts
 from verdigris.domain.types import RecordType
 from verdigris.errors import SnapshotError
-from verdigris.snapshot import load as load_module
 from verdigris.storage import schema
 from verdigris.storage.accounts import authenticate, hash_token
 from verdigris.storage.records import load_records
@@ -125,12 +124,11 @@ def test_broken_record_is_named_and_nothing_changes(
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_error_after_many_batches_rolls_everything_back(
-    engine: Engine, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch, parallel: bool
+    engine: Engine, sample: dict[str, Any], parallel: bool
 ) -> None:
-    monkeypatch.setattr(load_module, "DROP_INDEXES_AFTER", 2)
     sample["accounts"][1]["leads"][2]["status_id"] = 1
     with pytest.raises(SnapshotError, match=r"accounts\[1\] \(id 2\)\.leads\[2\]"):
-        load_dict(engine, sample, batch_bytes=1, parallel=parallel)
+        load_dict(engine, sample, batch_bytes=1, parallel=parallel, drop_indexes_after=2)
     assert all(n == 0 for n in row_counts(engine).values())
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from verdigris import __version__
 from verdigris.api import errors
 from verdigris.api.ratelimit import RateLimiter
 from verdigris.api.routes import ROUTERS
+from verdigris.clock import Clock, system_clock, system_seconds
 from verdigris.config import RateLimit, Settings, database_url
 from verdigris.storage.engine import create_db_engine
 from verdigris.storage.migrate import upgrade
@@ -34,7 +35,7 @@ class StripTrailingSlash:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, clock: Callable[[], int] | None = None) -> FastAPI:
+def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_db_engine(settings.database_url)
@@ -42,7 +43,7 @@ def create_app(settings: Settings, clock: Callable[[], int] | None = None) -> Fa
             upgrade(engine)
         app.state.engine = engine
         app.state.rate_limiter = (
-            RateLimiter(engine, settings.rate_limit, app.state.clock_float)
+            RateLimiter(engine, settings.rate_limit, app.state.clock_float, settings.lock_wait)
             if settings.rate_limit
             else None
         )
@@ -52,16 +53,16 @@ def create_app(settings: Settings, clock: Callable[[], int] | None = None) -> Fa
     app = FastAPI(
         title="Verdigris",
         summary="Copper Developer API, self-hosted",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.clock = clock or (lambda: int(time.time()))
+    app.state.clock = clock or system_clock
     # Wall-clock seconds: the rate limit window is shared by worker processes.
-    app.state.clock_float = clock or time.time
+    app.state.clock_float = clock or system_seconds
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=BASE_PATH)

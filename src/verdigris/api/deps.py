@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 import orjson
+from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import Engine
 
 from verdigris.config import Settings
 from verdigris.errors import BadRequest, PayloadTooLarge, Unauthorized
 from verdigris.storage import accounts
-from verdigris.storage.engine import read
+from verdigris.storage.engine import Connection, Engine, read, run_write
 
 MAX_BODY = 1024 * 1024
 APPLICATION = "developer_api"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,22 @@ class Context:
     settings: Settings
     account_id: int
     user_id: int
-    token_hash: str
     clock: Callable[[], int]
 
     def now(self) -> int:
         return self.clock()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction, on the event loop (reads are short; decision 0001)."""
+        with read(self.engine) as conn:
+            yield conn
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """`work` in a write transaction, in a worker thread: while it waits for the
+        database's write lock, this worker keeps answering reads (decision 0005)."""
+        run = partial(run_write, self.engine, work, self.settings.lock_wait)
+        return await to_thread.run_sync(run)
 
 
 async def authenticate(request: Request) -> Context:
@@ -47,11 +61,10 @@ async def authenticate(request: Request) -> Context:
     with read(state.engine) as conn:
         principal = accounts.authenticate(conn, token, email)
     if state.rate_limiter is not None:
-        state.rate_limiter.check(principal.token_hash)
+        await state.rate_limiter.check(principal.token_hash)
     return Context(
-        state.engine, state.settings, principal.account_id, principal.user_id,
-        principal.token_hash, state.clock,
-    )  # fmt: skip
+        state.engine, state.settings, principal.account_id, principal.user_id, state.clock
+    )
 
 
 Auth = Annotated[Context, Depends(authenticate)]

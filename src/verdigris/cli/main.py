@@ -9,8 +9,7 @@ import logging
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
 
+from verdigris.clock import system_clock
 from verdigris.config import RateLimit, Settings, database_url
 from verdigris.errors import VerdigrisError
 from verdigris.storage import accounts as account_store
@@ -146,14 +146,15 @@ def load(
 
     Example: verdigris load sample-account.json --db verdigris.db --replace
     """
-    from verdigris.snapshot.load import load_snapshot
+    from verdigris.snapshot.load import LoadOptions, load_snapshot
 
     with (
         _steps_logged(verbose),
         _engine(db) as engine,
         _progress(file.stat().st_size) as progress,
     ):
-        summary = load_snapshot(engine, file, replace=replace, progress=progress)  # type: ignore[arg-type]
+        options = LoadOptions(replace=replace, progress=progress)
+        summary = load_snapshot(engine, file, options)
     typer.echo(
         f"loaded {len(summary.accounts)} account(s), {summary.people} people, "
         f"{summary.leads} leads in {summary.seconds:.1f} s"
@@ -178,7 +179,7 @@ def _steps_logged(verbose: bool) -> Iterator[None]:
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[object]:
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar over bytes read, on a terminal only."""
     if not err.is_terminal:
         yield None
@@ -224,9 +225,9 @@ def accounts_create(
     Example: verdigris accounts create "Acme" --user-email ops@acme.example
     """
     with _engine(db) as engine, write(engine) as conn:
-        account_id = account_store.create_account(conn, name, int(time.time()))
+        account_id = account_store.create_account(conn, name, system_clock())
         user_id = account_store.create_user(conn, account_id, user_email, user_name)
-        token = account_store.issue_token(conn, account_id, user_id, int(time.time()))
+        token = account_store.issue_token(conn, account_id, user_id, system_clock())
     typer.echo(f"account id: {account_id}\nuser id: {user_id}\ntoken: {token}")
     err.print("The token is shown only this once; store it now.", highlight=False)
 
@@ -242,5 +243,5 @@ def tokens_create(
     """
     with _engine(db) as engine, write(engine) as conn:
         account_id, user_id = account_store.find_user_by_email(conn, user_email)
-        token = account_store.issue_token(conn, account_id, user_id, int(time.time()))
+        token = account_store.issue_token(conn, account_id, user_id, system_clock())
     typer.echo(f"token: {token}")

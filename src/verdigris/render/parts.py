@@ -11,8 +11,9 @@ from typing import Any
 import orjson
 
 from verdigris.domain.custom_fields import unset_value
+from verdigris.domain.declarations.fields import ADDRESS_PARTS
 from verdigris.domain.definitions import Definition
-from verdigris.domain.fields import ADDRESS_KEYS
+from verdigris.domain.numbers import MAX_EXACT
 
 
 def parse_json(text: str | None, default: Any) -> Any:
@@ -32,12 +33,14 @@ def address(text: str | None) -> dict[str, Any] | None:
     value = parse_json(text, None)
     if not isinstance(value, dict):
         return None
-    return {key: value.get(key) for key in ADDRESS_KEYS}
+    return {key: value.get(key) for key in ADDRESS_PARTS}
 
 
 def number(value: float | int | None) -> float | int | None:
-    """A Float column as Copper shows it: integral values as int (2500.0 -> 2500)."""
-    if isinstance(value, float) and value.is_integer():
+    """A Float column as Copper shows it: integral values as int (2500.0 -> 2500). Writes
+    keep numbers within +-2**53; a bigger one (written before they did) stays a float,
+    which every client can read."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_EXACT:
         return int(value)
     return value
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import Table
 from sqlalchemy.sql.elements import ColumnElement
 
-from verdigris.domain.types import RecordType
-from verdigris.search.filters import FILTERS
+from verdigris.domain.declarations import declaration
+from verdigris.parsing.search import Search
+from verdigris.search.filters import clause
 from verdigris.search.paging import Order
-from verdigris.search.request import Search
 from verdigris.search.scope import Scope
 from verdigris.search.sorting import order_for
 
@@ -23,9 +23,12 @@ class Compiled:
 
 
 def compile_search(scope: Scope, search: Search) -> Compiled:
-    """AND of every given filter; leads leave converted ones out unless asked."""
+    """AND of every given filter; types with a converted flag (leads) leave converted
+    records out unless asked."""
     table = scope.table
-    where = [FILTERS[key](scope, value) for key, value in search.filters.items()]
-    if search.record_type is RecordType.LEAD and not search.include_converted:
-        where.append(~table.c.is_converted)
-    return Compiled(table, where, order_for(table, search.sort_by, search.descending))
+    decl = declaration(search.record_type)
+    where = [clause(scope, decl.filter_by_key[key], value) for key, value in search.filters.items()]
+    if decl.converted_column is not None and not search.include_converted:
+        where.append(~table.c[decl.converted_column])
+    order = order_for(search.record_type, table, search.sort_by, search.descending)
+    return Compiled(table, where, order)

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from verdigris.domain.types import RecordType
+from verdigris.domain.declarations import Declaration, declaration
+from verdigris.domain.declarations.declaration import FilterKind
+from verdigris.domain.paging import MAX_REACHABLE
+from verdigris.parsing.search import Search
+from verdigris.parsing.terms import Equals, IdSet, Options
 from verdigris.search.compile import compile_search
-from verdigris.search.paging import MAX_REACHABLE, count_capped, page_ids
-from verdigris.search.request import Search
+from verdigris.search.paging import count_capped, page_ids
 from verdigris.search.scope import Scope
-from verdigris.search.terms import Equals, IdSet, Options
 from verdigris.storage import schema
-
-_COUNTED_IDS = {
-    "assignee_ids": "assignee_id",
-    "contact_type_ids": "contact_type_id",
-    "company_ids": "company_id",
-    "customer_source_ids": "customer_source_id",
-    "status_ids": "status_id",
-}
-_COUNTED_PARTS = ("city", "state", "postal_code", "country")
 
 
 def run_search(
@@ -47,7 +41,7 @@ def _population(scope: Scope, search: Search) -> int:
 
 def counted_total(scope: Scope, search: Search) -> int | None:
     """The total from `value_counts` when the counters cover the filters, else None."""
-    key = counter_key(search.filters)
+    key = counter_key(declaration(search.record_type), search.filters)
     if key is None:
         return None
     return min(max(_counter(scope, search, key), 0), MAX_REACHABLE)
@@ -55,7 +49,7 @@ def counted_total(scope: Scope, search: Search) -> int | None:
 
 def _counter(scope: Scope, search: Search, key: tuple[str, str]) -> int:
     field, value = key
-    if search.record_type is RecordType.LEAD and search.include_converted:
+    if declaration(search.record_type).converted_column and search.include_converted:
         field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts
     n = scope.conn.execute(
@@ -69,26 +63,26 @@ def _counter(scope: Scope, search: Search, key: tuple[str, str]) -> int:
     return int(n or 0)
 
 
-def counter_key(filters: dict[str, Any] | Any) -> tuple[str, str] | None:
+def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> tuple[str, str] | None:
     """(field, value) of the one counter equal to the number of matches, if any."""
     if not filters:
         return ("*", "")
     if len(filters) != 1:
         return None
     ((key, value),) = filters.items()
-    if key in _COUNTED_IDS:
-        return _id_counter(_COUNTED_IDS[key], value)
-    if key in _COUNTED_PARTS and isinstance(value, Equals):
-        return _address_counter(key, value)
-    if key == "tags" and isinstance(value, Options):
+    spec = decl.filter_by_key[key]
+    counted = {ref.column for ref in decl.counted}
+    if spec.kind is FilterKind.REF_IDS and spec.column in counted and isinstance(value, IdSet):
+        return _id_counter(spec.column, value)
+    if spec.kind is FilterKind.ADDRESS and isinstance(value, Equals):
+        return _address_counter(spec.column or key, value)
+    if spec.kind is FilterKind.TAGS and isinstance(value, Options):
         return _tag_counter(value)
     return None
 
 
-def _id_counter(field: str, value: IdSet | tuple[int, ...]) -> tuple[str, str] | None:
-    ids = value.ids if isinstance(value, IdSet) else value
-    empties = [""] if isinstance(value, IdSet) and value.none else []
-    keys = [str(i) for i in ids] + empties
+def _id_counter(field: str, value: IdSet) -> tuple[str, str] | None:
+    keys = [str(i) for i in value.ids] + ([""] if value.none else [])
     return (field, keys[0]) if len(keys) == 1 else None
 
 

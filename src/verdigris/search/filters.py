@@ -1,108 +1,117 @@
-"""The filter registry: Copper filter key -> a short function returning a boolean clause.
+"""The filter registry: filter kind -> a short function returning a boolean clause.
 
-Every function receives the Scope (account, user, clock, table) and the value request.py
-parsed; none of them can fail. Multi-valued fields are filtered through child tables.
+Every function receives the Scope (account, user, clock, table), the declared Filter
+(which column it compares) and the value parsing/search.py read; none of them can fail.
+Multi-valued fields are filtered through child tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import and_, false, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
+from verdigris.domain.declarations.declaration import Filter, FilterKind
+from verdigris.domain.declarations.fields import ADDRESS_KEYS
+from verdigris.domain.numbers import INT64_MAX, INT64_MIN
+from verdigris.parsing.terms import CustomFieldFilter, Equals, IdSet, Options
 from verdigris.search.custom_fields import custom_field_clause
 from verdigris.search.name_match import name_clause
 from verdigris.search.scope import Scope
-from verdigris.search.terms import CustomFieldFilter, Equals, IdSet, Options
-from verdigris.search.values import INT64_MAX, INT64_MIN
 from verdigris.storage import schema
 from verdigris.storage.dialect import AnyCase, in_values
 
 Clause = ColumnElement[bool]
-Filter = Callable[[Scope, Any], Clause]
+Build = Callable[[Scope, Filter, Any], Clause]
 
 
-def _ids(scope: Scope, ids: tuple[int, ...]) -> Clause:
+def clause(scope: Scope, spec: Filter, value: Any) -> Clause:
+    """The clause of one given filter."""
+    return BUILDERS[spec.kind](scope, spec, value)
+
+
+def _column(scope: Scope, spec: Filter) -> ColumnElement[Any]:
+    return scope.table.c[spec.column or spec.key]
+
+
+def _ids(scope: Scope, spec: Filter, ids: tuple[int, ...]) -> Clause:
     return in_values(scope.table.c.id, ids)
 
 
-def _column_ids(column: str) -> Filter:
-    def clause(scope: Scope, spec: IdSet) -> Clause:
-        col = scope.table.c[column]
-        parts = [in_values(col, spec.ids)] if spec.ids else []
-        return or_(*parts, col.is_(None)) if spec.none else or_(*parts)
-
-    return clause
+def _ref_ids(scope: Scope, spec: Filter, value: IdSet) -> Clause:
+    column = _column(scope, spec)
+    parts = [in_values(column, value.ids)] if value.ids else []
+    return or_(*parts, column.is_(None)) if value.none else or_(*parts)
 
 
-def _plain_column_ids(column: str) -> Filter:
-    return lambda scope, ids: in_values(scope.table.c[column], ids)
+def _fuzzy_name(scope: Scope, spec: Filter, query: str) -> Clause:
+    return name_clause(scope, query)
 
 
-def _phone(scope: Scope, digits: str) -> Clause:
+def _name_contains(scope: Scope, spec: Filter, text: str) -> Clause:
+    return _column(scope, spec).contains(text.casefold(), autoescape=True)
+
+
+def _phone(scope: Scope, spec: Filter, digits: str) -> Clause:
     if not digits:
         return false()
     phones = schema.record_phones
     return scope.child_ids(phones, phones.c.digits == digits)
 
 
-def _emails(scope: Scope, keys: tuple[str, ...]) -> Clause:
+def _emails(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
     emails = schema.record_emails
     return scope.child_ids(emails, in_values(emails.c.email_key, keys))
 
 
-def _socials(scope: Scope, keys: tuple[str, ...]) -> Clause:
+def _socials(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
     socials = schema.record_socials
     return scope.child_ids(socials, in_values(socials.c.url_key, keys))
 
 
-def _tags(scope: Scope, spec: Options) -> Clause:
+def _tags(scope: Scope, spec: Filter, value: Options) -> Clause:
     tags = schema.record_tags
-    return scope.options(tags, tags.c.tag_key, spec)
+    return scope.options(tags, tags.c.tag_key, value)
 
 
-def _address(part: str) -> Filter:
-    sort_key, match_key = schema.ADDRESS_KEYS[part]
-
-    def clause(scope: Scope, spec: Equals) -> Clause:
-        # The match key is the sort key trimmed: a value without spaces around it is
-        # found through the sort key's index, the others through their partial index
-        # (schema.ADDRESS_KEYS); both keys are null for an empty value.
-        table = scope.table
-        key, match = table.c[sort_key], table.c[match_key]
-        if spec.key is None:
-            return key.is_(None)
-        cases = [key == spec.key, and_(key.is_distinct_from(match), match == spec.key)]
-        if spec.allow_empty:
-            cases.append(key.is_(None))
-        return AnyCase(table, table.c.account_id == scope.account_id, cases)
-
-    return clause
+def _address(scope: Scope, spec: Filter, value: Equals) -> Clause:
+    # The match key is the sort key trimmed: a value without spaces around it is found
+    # through the sort key's index, the others through their partial index (fields.py
+    # ADDRESS_KEYS); both keys are null for an empty value.
+    sort_key, match_key = ADDRESS_KEYS[spec.column or spec.key]
+    table = scope.table
+    key, match = table.c[sort_key], table.c[match_key]
+    if value.key is None:
+        return key.is_(None)
+    cases = [key == value.key, and_(key.is_distinct_from(match), match == value.key)]
+    if value.allow_empty:
+        cases.append(key.is_(None))
+    return AnyCase(table, table.c.account_id == scope.account_id, cases)
 
 
-def _followed(scope: Scope, which: int) -> Clause:
+def _followed(scope: Scope, spec: Filter, which: int) -> Clause:
     followers = schema.followers
     followed = scope.child_ids(followers, followers.c.user_id == scope.user_id)
     return followed if which == 1 else ~followed
 
 
-def _age(scope: Scope, seconds: int) -> Clause:
+def _age(scope: Scope, spec: Filter, seconds: int) -> Clause:
     # Clamp: a huge or negative age must not overflow the 64-bit column's parameter.
     since = min(max(scope.now - seconds, INT64_MIN), INT64_MAX)
-    return scope.table.c.date_created >= since
+    return _column(scope, spec) >= since
 
 
-def _bound(column: str, minimum: bool) -> Filter:
-    def clause(scope: Scope, value: float) -> Clause:
-        col = scope.table.c[column]
-        return col >= value if minimum else col <= value
-
-    return clause
+def _minimum(scope: Scope, spec: Filter, value: float) -> Clause:
+    return _column(scope, spec) >= value
 
 
-def _opportunities(scope: Scope, ids: tuple[int, ...]) -> Clause:
+def _maximum(scope: Scope, spec: Filter, value: float) -> Clause:
+    return _column(scope, spec) <= value
+
+
+def _opportunities(scope: Scope, spec: Filter, ids: tuple[int, ...]) -> Clause:
     o, related = schema.opportunities, schema.opportunity_people
     primary = select(o.c.primary_contact_id).where(
         o.c.account_id == scope.account_id, in_values(o.c.id, ids)
@@ -113,36 +122,24 @@ def _opportunities(scope: Scope, ids: tuple[int, ...]) -> Clause:
     return scope.table.c.id.in_(union(primary, others))
 
 
-def _custom_fields(scope: Scope, specs: tuple[CustomFieldFilter, ...]) -> Clause:
-    return and_(*(custom_field_clause(scope, spec) for spec in specs))
+def _custom_fields(scope: Scope, spec: Filter, entries: tuple[CustomFieldFilter, ...]) -> Clause:
+    return and_(*(custom_field_clause(scope, entry) for entry in entries))
 
 
-_BOUNDED = {
-    "interaction_count": "interaction_count",
-    "interaction_date": "date_last_contacted",
-    "created_date": "date_created",
-    "modified_date": "date_modified",
-    "monetary_value": "monetary_value",
-    "status_change_date": "date_status_changed",
-}
-
-FILTERS: dict[str, Filter] = {
-    "ids": _ids,
-    "name": lambda scope, query: name_clause(scope, query),
-    "phone_number": _phone,
-    "emails": _emails,
-    "assignee_ids": _column_ids("assignee_id"),
-    "contact_type_ids": _column_ids("contact_type_id"),
-    "company_ids": _column_ids("company_id"),
-    "customer_source_ids": _column_ids("customer_source_id"),
-    "status_ids": _plain_column_ids("status_id"),
-    "opportunity_ids": _opportunities,
-    **{part: _address(part) for part in ("city", "state", "postal_code", "country")},
-    "tags": _tags,
-    "socials": _socials,
-    "followed": _followed,
-    "age": _age,
-    **{f"minimum_{key}": _bound(column, True) for key, column in _BOUNDED.items()},
-    **{f"maximum_{key}": _bound(column, False) for key, column in _BOUNDED.items()},
-    "custom_fields": _custom_fields,
+BUILDERS: Mapping[FilterKind, Build] = {
+    FilterKind.IDS: _ids,
+    FilterKind.REF_IDS: _ref_ids,
+    FilterKind.FUZZY_NAME: _fuzzy_name,
+    FilterKind.NAME_CONTAINS: _name_contains,
+    FilterKind.PHONE: _phone,
+    FilterKind.EMAILS: _emails,
+    FilterKind.SOCIALS: _socials,
+    FilterKind.ADDRESS: _address,
+    FilterKind.TAGS: _tags,
+    FilterKind.FOLLOWED: _followed,
+    FilterKind.AGE: _age,
+    FilterKind.MINIMUM: _minimum,
+    FilterKind.MAXIMUM: _maximum,
+    FilterKind.OPPORTUNITIES: _opportunities,
+    FilterKind.CUSTOM_FIELDS: _custom_fields,
 }

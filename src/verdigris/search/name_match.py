@@ -16,7 +16,7 @@ from verdigris.domain.text import deletion_variants, edit_budget, name_tokens, o
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
 from verdigris.storage.dialect import in_values
-from verdigris.storage.indexing import MAX_FUZZY_TOKEN
+from verdigris.storage.search_rows import MAX_FUZZY_TOKEN
 
 # Stored tokens longer than MAX_FUZZY_TOKEN index no variants, so no query token more
 # than two characters longer can reach a token that has them: look such tokens up as is.

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, func, literal, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from verdigris.domain.paging import MAX_REACHABLE, Paging, parse_paging
+from verdigris.domain.paging import MAX_REACHABLE, Paging
 
 SMALL_MATCH_SET = 5_000
 """At or below this many matches, fetch them through the filters' indexes and sort them;
@@ -123,16 +123,6 @@ def _walk_sort_index(
     return select(both.c.id).order_by(
         both.c.segment, _direction(both.c.k, order.descending), both.c.id
     )
-
-
-__all__ = [
-    "MAX_REACHABLE",
-    "Order",
-    "Paging",
-    "count_capped",
-    "page_ids",
-    "parse_paging",
-]
 
 
 def _on_sort_index(statement: Select[Any], order: Order) -> Select[Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, and_, distinct, false, func, or_, sele
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.types import RecordType
-from verdigris.search.terms import Options
+from verdigris.parsing.terms import Options
 from verdigris.storage import schema
 from verdigris.storage.dialect import in_values
 
@@ -28,7 +28,7 @@ class Scope:
 
     @property
     def table(self) -> Table:
-        return schema.people if self.record_type is RecordType.PERSON else schema.leads
+        return schema.RECORD_TABLES[self.record_type]
 
     def child_ids(self, child: Table, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         """The record's id is among those of `child` rows meeting `conditions`."""

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import orjson
 
-from verdigris.domain.types import RecordType
+from verdigris.domain.declarations import COMPANY, LEAD, OPPORTUNITY, PERSON
 from verdigris.errors import NotFound
 from verdigris.snapshot.format import FORMAT
 from verdigris.storage import export
 from verdigris.storage.engine import read
-from verdigris.storage.records import load_records
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -52,31 +51,23 @@ def _writer(out: TextIO | BinaryIO) -> Write:
 
 def _account(conn: Connection, account_id: int, write: Write) -> int:
     header: dict[str, Any] = {"id": account_id, "name": export.account_name(conn, account_id)}
-    header |= export.header_sections(conn, account_id)
+    header |= export.lookup_sections(conn, account_id)
+    for decl in (COMPANY, OPPORTUNITY):
+        header[decl.plural] = [
+            record
+            for ids in export.id_batches(conn, account_id, decl.record_type, BATCH)
+            for record in export.snapshot_records(conn, account_id, decl.record_type, ids)
+        ]
     write(orjson.dumps(header)[:-1])  # left open for people and leads
     written = 0
-    for key, record_type in (("people", RecordType.PERSON), ("leads", RecordType.LEAD)):
-        write(b', "' + key.encode() + b'": [')
+    for decl in (PERSON, LEAD):
+        write(b', "' + decl.plural.encode() + b'": [')
         first = True
-        for ids in export.id_batches(conn, account_id, record_type, BATCH):
-            for record in _records(conn, account_id, record_type, ids):
+        for ids in export.id_batches(conn, account_id, decl.record_type, BATCH):
+            for record in export.snapshot_records(conn, account_id, decl.record_type, ids):
                 write((b"\n" if first else b",\n") + orjson.dumps(record))
                 first = False
                 written += 1
         write(b"]")
     write(b"}")
     return written
-
-
-def _records(
-    conn: Connection, account_id: int, record_type: RecordType, ids: list[int]
-) -> list[dict[str, Any]]:
-    records = load_records(conn, account_id, record_type, ids)
-    followers = export.followers(conn, account_id, record_type, ids)
-    for record in records:
-        record["followers"] = followers.get(record["id"], [])
-    if record_type is RecordType.LEAD:
-        dates = export.status_change_dates(conn, account_id, ids)
-        for record in records:
-            record["date_status_changed"] = dates[record["id"]]
-    return records

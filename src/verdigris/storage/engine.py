@@ -2,17 +2,24 @@
 
 Reads and writes both go through `read()` and `write()`: a write on SQLite starts with
 BEGIN IMMEDIATE, so two writers queue on the busy timeout instead of failing later with
-"database is locked" when a read transaction tries to upgrade.
+"database is locked" when a read transaction tries to upgrade. `run_write` is the
+request path's write: bounded lock waits on SQLite (decision 0005), reruns on
+PostgreSQL's deadlock and serialization failures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
+
+from verdigris.errors import Unavailable
 
 BUSY_TIMEOUT_MS = 30_000
 _SQLITE_PRAGMAS = (
@@ -26,8 +33,12 @@ _SQLITE_PRAGMAS = (
 )
 
 
-def is_sqlite(engine: Engine | Connection) -> bool:
-    return engine.dialect.name == "sqlite"
+__all__ = ["Connection", "Engine", "create_db_engine", "read", "run_write", "write"]
+T = TypeVar("T")
+RETRIED_STATES = frozenset({"40001", "40P01"})
+"""PostgreSQL's serialization failure and deadlock: the transaction is rerun whole."""
+WRITE_ATTEMPTS = 4
+log = logging.getLogger("verdigris")
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
@@ -65,8 +76,13 @@ def configure_sqlite(dbapi_connection: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    immediate = conn.get_execution_options().get("verdigris_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if not options.get("verdigris_write", False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    wait = options.get("verdigris_lock_wait") or BUSY_TIMEOUT_MS / 1000
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000)}")
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _postgres_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -84,9 +100,39 @@ def read(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def write(engine: Engine) -> Iterator[Connection]:
-    """A write transaction: commits on success, rolls everything back on any error."""
+def write(engine: Engine, lock_wait: float | None = None) -> Iterator[Connection]:
+    """A write transaction: commits on success, rolls everything back on any error. On
+    SQLite it waits up to `lock_wait` seconds (default 30) for the write lock."""
     with engine.connect() as conn:
-        conn.execution_options(verdigris_write=True)
+        conn.execution_options(verdigris_write=True, verdigris_lock_wait=lock_wait)
         with conn.begin():
             yield conn
+
+
+def run_write(engine: Engine, work: Callable[[Connection], T], lock_wait: float) -> T:
+    """`work` in a write transaction. On PostgreSQL a deadlock or serialization failure
+    reruns it whole (work must be a function of its connection only); on SQLite a write
+    that cannot get the lock within `lock_wait` seconds raises Unavailable (503)."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with write(engine, lock_wait) as conn:
+                return work(conn)
+        except DBAPIError as error:
+            if _sqlstate(error) in RETRIED_STATES and attempt < WRITE_ATTEMPTS:
+                log.info("write rerun after %s (attempt %d)", _sqlstate(error), attempt)
+                continue
+            if _locked(error):
+                raise Unavailable(
+                    "the database is busy with another write; retry shortly",
+                    max(1, math.ceil(lock_wait)),
+                ) from None
+            raise
+    raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def _locked(error: DBAPIError) -> bool:
+    return "database is locked" in str(error.orig)

@@ -1,21 +1,20 @@
-"""Reads for snapshot dumps: an account's small sections whole, its records' ids in batches.
-
-People and leads themselves are rendered by records.load_records, as the API shows them.
-"""
+"""Reads for snapshot dumps: an account's lookup sections whole, its records in batches
+of ids, each as the API shows it (records.load_records) plus what a snapshot carries
+beyond that: followers, stored-only values, an opportunity's related people."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Table, select
 
-from verdigris.domain.types import RecordType
-from verdigris.render.company import render_company
+from verdigris.domain.declarations import declaration
+from verdigris.domain.declarations.fields import Flag
+from verdigris.domain.types import Record, RecordType
 from verdigris.storage import schema
-from verdigris.storage.indexing import record_table
-from verdigris.storage.records import custom_field_definitions
+from verdigris.storage.records import custom_field_definitions, load_records
+from verdigris.storage.search_rows import record_table
 
 
 def account_ids(conn: Connection) -> list[int]:
@@ -34,8 +33,8 @@ def _rows(conn: Connection, table: Table, account_id: int, *order: str) -> list[
     return list(conn.execute(query.order_by(*(table.c[o] for o in order or ("id",)))))
 
 
-def header_sections(conn: Connection, account_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every section of the account but people and leads, in snapshot shape."""
+def lookup_sections(conn: Connection, account_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The account's users (with token hashes) and lookups, in snapshot shape."""
     tokens: dict[int, list[str]] = {}
     for row in _rows(conn, schema.api_tokens, account_id, "user_id", "token_hash"):
         tokens.setdefault(row.user_id, []).append(row.token_hash)
@@ -56,8 +55,6 @@ def header_sections(conn: Connection, account_id: int) -> dict[str, list[dict[st
                            for r in _rows(conn, schema.activity_types, account_id,
                                           "category", "id")],
         "custom_field_definitions": _definitions(conn, account_id),
-        "companies": _companies(conn, account_id),
-        "opportunities": _opportunities(conn, account_id),
     }  # fmt: skip
 
 
@@ -71,25 +68,6 @@ def _definitions(conn: Connection, account_id: int) -> list[dict[str, Any]]:
          "available_on": list(d.available_on),
          "options": [{"id": o.id, "name": o.name, "rank": o.rank} for o in d.options]}
         for d in custom_field_definitions(conn, account_id)
-    ]  # fmt: skip
-
-
-def _companies(conn: Connection, account_id: int) -> list[dict[str, Any]]:
-    definitions = custom_field_definitions(conn, account_id)
-    rows = _rows(conn, schema.companies, account_id)
-    return [render_company(row._mapping, definitions) for row in rows]
-
-
-def _opportunities(conn: Connection, account_id: int) -> list[dict[str, Any]]:
-    related: dict[int, list[int]] = {}
-    for row in _rows(conn, schema.opportunity_people, account_id, "opportunity_id", "person_id"):
-        related.setdefault(row.opportunity_id, []).append(row.person_id)
-    return [
-        {"id": r.id, "name": r.name, "primary_contact_id": r.primary_contact_id,
-         "related_people": related.get(r.id, []), "company_id": r.company_id,
-         "date_created": r.date_created, "date_modified": r.date_modified}
-        | orjson.loads(r.doc or "{}")
-        for r in _rows(conn, schema.opportunities, account_id)
     ]  # fmt: skip
 
 
@@ -110,7 +88,31 @@ def id_batches(
         last = ids[-1]
 
 
-def followers(
+def snapshot_records(
+    conn: Connection, account_id: int, record_type: RecordType, ids: Sequence[int]
+) -> list[Record]:
+    """Records as a snapshot holds them, in the order of `ids`."""
+    records = load_records(conn, account_id, record_type, ids)
+    if not records:
+        return records
+    decl = declaration(record_type)
+    if decl.followers:
+        found = _followers(conn, account_id, record_type, ids)
+        for record in records:
+            record["followers"] = found.get(record["id"], [])
+    stored = [f for f in decl.stored if not isinstance(f, Flag)]
+    if stored:
+        values = _stored(conn, account_id, record_type, ids, [f.column for f in stored])
+        for record in records:
+            record |= values[record["id"]]
+    if record_type is RecordType.OPPORTUNITY:
+        related = _related_people(conn, account_id, ids)
+        for record in records:
+            record["related_people"] = related.get(record["id"], [])
+    return records
+
+
+def _followers(
     conn: Connection, account_id: int, record_type: RecordType, ids: Sequence[int]
 ) -> dict[int, list[int]]:
     f = schema.followers
@@ -126,9 +128,28 @@ def followers(
     return found
 
 
-def status_change_dates(conn: Connection, account_id: int, ids: Sequence[int]) -> dict[int, int]:
-    lead = schema.leads
-    query = select(lead.c.id, lead.c.date_status_changed).where(
-        lead.c.account_id == account_id, lead.c.id.between(min(ids), max(ids))
+def _stored(
+    conn: Connection,
+    account_id: int,
+    record_type: RecordType,
+    ids: Sequence[int],
+    columns: list[str],
+) -> dict[int, dict[str, Any]]:
+    table = record_table(record_type)
+    query = select(table.c.id, *(table.c[c] for c in columns)).where(
+        table.c.account_id == account_id, table.c.id.between(min(ids), max(ids))
     )
-    return {row.id: row.date_status_changed for row in conn.execute(query)}
+    return {row.id: {c: row._mapping[c] for c in columns} for row in conn.execute(query)}
+
+
+def _related_people(conn: Connection, account_id: int, ids: Sequence[int]) -> dict[int, list[int]]:
+    op = schema.opportunity_people
+    query = (
+        select(op.c.opportunity_id, op.c.person_id)
+        .where(op.c.account_id == account_id, op.c.opportunity_id.between(min(ids), max(ids)))
+        .order_by(op.c.opportunity_id, op.c.person_id)
+    )
+    found: dict[int, list[int]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row.opportunity_id, []).append(row.person_id)
+    return found

@@ -1,4 +1,4 @@
-"""Following (our extension): the requesting user follows or unfollows a person or lead.
+"""Following (our extension): the requesting user follows or unfollows a record.
 
 Idempotent both ways; the `followed` search filter reads the same followers rows.
 """
@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import RecordType
 from verdigris.errors import NotFound
-from verdigris.storage import payload, schema
+from verdigris.storage import schema
 from verdigris.storage.dialect import insert_ignore
-from verdigris.storage.indexing import record_table
+from verdigris.storage.search_rows import record_table
 
 
 def set_following(
@@ -39,7 +40,7 @@ def set_following(
 def _require(conn: Connection, account_id: int, record_type: RecordType, record_id: int) -> None:
     table = record_table(record_type)
     found = (
-        payload.fits(record_id)
+        fits_int64(record_id)
         and conn.execute(
             select(table.c.id).where(table.c.account_id == account_id, table.c.id == record_id)
         ).first()

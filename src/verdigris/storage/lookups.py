@@ -7,11 +7,29 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from verdigris.domain.validation import is_int
-from verdigris.errors import NotFound
+from verdigris.domain.numbers import fits_int64
+from verdigris.errors import BadRequest, NotFound
 from verdigris.storage import schema
 
 Row = dict[str, Any]
+_NOUNS = {"users": "user", "companies": "company", "contact_types": "contact type",
+          "customer_sources": "customer source", "lead_statuses": "lead status",
+          "people": "person", "leads": "lead", "opportunities": "opportunity",
+          "loss_reasons": "loss reason", "pipelines": "pipeline",
+          "pipeline_stages": "pipeline stage"}  # fmt: skip
+
+
+def require_row(conn: Connection, account_id: int, target: str, key: str, row_id: int) -> None:
+    """400 naming `key` when `row_id` is no id of the account's `target` table."""
+    table = schema.metadata.tables[target]
+    found = (
+        fits_int64(row_id)
+        and conn.execute(
+            select(table.c.id).where(table.c.account_id == account_id, table.c.id == row_id)
+        ).first()
+    )
+    if not found:
+        raise BadRequest(f"{key}: no {_NOUNS.get(target, target)} {row_id} in this account")
 
 
 def named(conn: Connection, account_id: int, table: Table) -> list[Row]:
@@ -80,7 +98,7 @@ def count_users(conn: Connection, account_id: int) -> int:
 def get_user(conn: Connection, account_id: int, user_id: int) -> Row:
     u = schema.users
     row = None
-    if is_int(user_id):  # an id past BIGINT names nobody (and PostgreSQL would reject it)
+    if fits_int64(user_id):  # an id past BIGINT names nobody (PostgreSQL would reject it)
         row = conn.execute(
             select(u.c.id, u.c.name, u.c.email).where(
                 u.c.account_id == account_id, u.c.id == user_id

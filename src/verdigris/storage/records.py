@@ -1,36 +1,28 @@
-"""Read people and leads in Copper's shape: one query for the rows, one for definitions.
+"""Read records of any declared type in Copper's shape: one query for the rows (joined
+with the names they show), one for the account's custom field definitions.
 
 Search renders every result page through `load_records`, so it stays two queries
-whatever the page size. Writes live in people.py and leads.py.
+whatever the page size. Writes live in writes.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, FromClause, Select, bindparam, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from verdigris.domain.declarations import declaration
 from verdigris.domain.definitions import Definition, Option
+from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import Record, RecordType
-from verdigris.domain.validation import MAX_INT
 from verdigris.errors import NotFound
-from verdigris.render.lead import render_lead
-from verdigris.render.person import render_person
+from verdigris.render.records import renderer
 from verdigris.storage import schema
-
-_SHARED = (
-    "id", "name", "prefix", "first_name", "middle_name", "last_name", "suffix", "address",
-    "assignee_id", "details", "phone_numbers", "socials", "tags", "title", "websites",
-    "custom_fields", "date_created", "date_modified", "date_last_contacted", "interaction_count",
-)  # fmt: skip
-_PERSON = ("company_id", "contact_type_id", "emails", "leads_converted_from", "date_lead_created")
-_LEAD = (
-    "company_name", "customer_source_id", "email", "monetary_unit", "monetary_value",
-    "status_id", "date_status_changed", "converted_opportunity_id", "converted_contact_id",
-    "converted_at",
-)  # fmt: skip
+from verdigris.storage.columns import field_columns
 
 
 def _definitions_query() -> Select[Any]:
@@ -65,25 +57,28 @@ def custom_field_definitions(conn: Connection, account_id: int) -> list[Definiti
     ]  # fmt: skip
 
 
-def _select(record_type: RecordType) -> Select[Any]:
-    """Rows by id with their joined display names (company of a person, status of a lead)."""
-    if record_type is RecordType.PERSON:
-        table, names = schema.people, schema.companies
-        on = (names.c.account_id == table.c.account_id) & (names.c.id == table.c.company_id)
-        columns = [table.c[k] for k in _SHARED + _PERSON] + [names.c.name.label("company_name")]
-    else:
-        table, names = schema.leads, schema.lead_statuses
-        on = (names.c.account_id == table.c.account_id) & (names.c.id == table.c.status_id)
-        columns = [table.c[k] for k in _SHARED + _LEAD] + [names.c.name.label("status")]
+@cache
+def _rows_query(record_type: RecordType) -> Select[Any]:
+    """Rows by id: the columns rendering reads (each field's first, and the stored-only
+    ones writes need), plus each Joined field's name through an outer join."""
+    decl = declaration(record_type)
+    table = schema.RECORD_TABLES[record_type]
+    stored = (*decl.fields, *decl.stored)
+    columns: list[ColumnElement[Any]] = [table.c[f.column] for f in stored if field_columns(f)]
+    joined: FromClause = table
+    for join in decl.joins:
+        target = schema.metadata.tables[join.target].alias(f"joined_{join.name}")
+        via = table.c[decl.by_name[join.via].column]
+        joined = joined.outerjoin(
+            target, (target.c.account_id == table.c.account_id) & (target.c.id == via)
+        )
+        columns.append(target.c[join.target_column].label(join.name))
     return (
         select(*columns)
-        .select_from(table.outerjoin(names, on))
+        .select_from(joined)
         .where(table.c.account_id == bindparam("account_id"))
         .where(table.c.id.in_(bindparam("ids", expanding=True)))
     )
-
-
-_ROWS = {record_type: _select(record_type) for record_type in (RecordType.PERSON, RecordType.LEAD)}
 
 
 def _rows(
@@ -91,8 +86,8 @@ def _rows(
 ) -> dict[int, Any]:
     # An id past BIGINT (a path or body can say anything) names no record; PostgreSQL
     # would reject it outright.
-    valid = [i for i in ids if -MAX_INT <= i < MAX_INT]
-    found = conn.execute(_ROWS[record_type], {"account_id": account_id, "ids": valid})
+    valid = [i for i in ids if fits_int64(i)]
+    found = conn.execute(_rows_query(record_type), {"account_id": account_id, "ids": valid})
     return {row.id: row._mapping for row in found}
 
 
@@ -106,7 +101,7 @@ def load_records(
     if not rows:
         return []
     definitions = custom_field_definitions(conn, account_id)
-    render = render_person if record_type is RecordType.PERSON else render_lead
+    render = renderer(record_type)
     return [render(rows[i], definitions) for i in ids if i in rows]
 
 
@@ -123,13 +118,11 @@ def get_record(
 def get_stored(
     conn: Connection, account_id: int, record_type: RecordType, record_id: int
 ) -> Record:
-    """The rendered record plus the stored-only keys writes need (a lead's
-    `date_status_changed`); the input of indexing.replace_record/delete_records."""
+    """The rendered record plus its stored-only values (a lead's `date_status_changed`):
+    what a write starts from."""
     rows = _rows(conn, account_id, record_type, [record_id])
     if record_id not in rows:
         raise NotFound(f"{record_type.api_name} {record_id} not found")
     row = rows[record_id]
-    definitions = custom_field_definitions(conn, account_id)
-    if record_type is RecordType.PERSON:
-        return render_person(row, definitions)
-    return render_lead(row, definitions) | {"date_status_changed": row["date_status_changed"]}
+    record = renderer(record_type)(row, custom_field_definitions(conn, account_id))
+    return record | {f.name: row[f.column] for f in declaration(record_type).stored}

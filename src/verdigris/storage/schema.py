@@ -1,9 +1,9 @@
 """Core tables: one schema for SQLite and PostgreSQL, every table keyed by account.
 
-Each record table holds the rendered scalars, its lists as JSON text (read back as they
-were written), and folded search columns (`*_key` sort keys, `*_match` equality keys).
-Multi-valued fields are also projected into the shared child tables below, keyed by
-(account_id, record_type, ...), so that filters on them are indexed joins.
+Record tables are derived from their declarations (domain/declarations, through
+storage/columns.py). Multi-valued fields are also projected into the shared child
+tables below, keyed by (account_id, record_type, ...), so that filters on them are
+indexed joins.
 """
 
 from __future__ import annotations
@@ -26,19 +26,15 @@ from sqlalchemy import (
     text,
 )
 
+from verdigris.domain.declarations import COMPANY, LEAD, OPPORTUNITY, PERSON, Declaration
+from verdigris.domain.types import RecordType
+from verdigris.storage.columns import LookupKey, record_columns, record_indexes
+
 metadata = MetaData()
 
 ROW_IN_KEY: dict[str, Any] = {"sqlite_with_rowid": False}
 """SQLite keeps the rows of tables that are all key in their key's B-tree (WITHOUT
 ROWID): one B-tree to write instead of a table and its key index."""
-
-SortKey = Text().with_variant(Text(collation="C"), "postgresql")
-"""Folded text compared code point by code point (SQLite's BINARY; on PostgreSQL the
-database default collation would reorder it, so the column says "C")."""
-LookupKey = SortKey
-"""Text looked up by equality only (tags, emails, name tokens...): "C" on PostgreSQL
-too, where it changes no answer and lets index builds sort by abbreviated keys,
-several times faster than the database's collation (decision 0302)."""
 
 
 def _id(name: str = "id") -> Column[int]:
@@ -83,7 +79,7 @@ id_sequences = Table(
 )
 
 
-def _lookup(name: str, *extra: Column[Any]) -> Table:
+def _lookup(name: str, *extra: Any) -> Table:
     return Table(
         name,
         metadata,
@@ -101,6 +97,16 @@ lead_statuses = _lookup(
     "lead_statuses",
     Column("order", Integer, nullable=False, default=0),
     Column("is_default", Boolean, nullable=False, default=False),
+)
+
+loss_reasons = _lookup("loss_reasons")
+pipelines = _lookup("pipelines")
+pipeline_stages = _lookup(
+    "pipeline_stages",
+    Column("pipeline_id", BigInteger, nullable=False),
+    Column("win_probability", Integer),
+    Column("position", Integer, nullable=False),  # the stage's place in its pipeline
+    Index("ix_pipeline_stages_pipeline", "account_id", "pipeline_id", "position"),
 )
 
 activity_types = Table(
@@ -136,46 +142,29 @@ custom_field_options = Table(
     PrimaryKeyConstraint("account_id", "definition_id", "id"),
 )
 
-companies = Table(
-    "companies",
-    metadata,
-    _id("account_id"),
-    _id(),
-    Column("name", Text, nullable=False),
-    Column("name_key", SortKey),
-    Column("address", Text),  # JSON object or null
-    Column("assignee_id", BigInteger),
-    Column("contact_type_id", BigInteger),
-    Column("details", Text),
-    Column("email_domain", Text),
-    Column("phone_numbers", Text, nullable=False, default="[]"),
-    Column("socials", Text, nullable=False, default="[]"),
-    Column("tags", Text, nullable=False, default="[]"),
-    Column("websites", Text, nullable=False, default="[]"),
-    Column("custom_fields", Text, nullable=False, default="{}"),
-    Column("interaction_count", Integer, nullable=False, default=0),
-    Column("date_created", BigInteger, nullable=False),
-    Column("date_modified", BigInteger, nullable=False),
-    PrimaryKeyConstraint("account_id", "id"),
-    Index("ix_companies_name", "account_id", "name_key", "id"),
-)
 
-opportunities = Table(
-    "opportunities",
-    metadata,
-    _id("account_id"),
-    _id(),
-    Column("name", Text, nullable=False),
-    Column("name_key", SortKey),
-    Column("primary_contact_id", BigInteger),
-    Column("company_id", BigInteger),
-    Column("doc", Text, nullable=False, default="{}"),  # the other Copper fields, as given
-    Column("date_created", BigInteger, nullable=False),
-    Column("date_modified", BigInteger, nullable=False),
-    PrimaryKeyConstraint("account_id", "id"),
-    Index("ix_opportunities_name", "account_id", "name_key", "id"),
-    Index("ix_opportunities_primary", "account_id", "primary_contact_id"),
-)
+def _record_table(declaration: Declaration, *extra: Any) -> Table:
+    """A declared record type's table (storage/columns.py): its columns and indexes."""
+    return Table(
+        declaration.table,
+        metadata,
+        *record_columns(declaration),
+        PrimaryKeyConstraint("account_id", "id"),
+        *record_indexes(declaration),
+        *extra,
+    )
+
+
+people = _record_table(PERSON)
+leads = _record_table(LEAD)
+companies = _record_table(COMPANY)
+opportunities = _record_table(OPPORTUNITY)
+RECORD_TABLES: dict[RecordType, Table] = {
+    PERSON.record_type: people,
+    LEAD.record_type: leads,
+    COMPANY.record_type: companies,
+    OPPORTUNITY.record_type: opportunities,
+}
 
 opportunity_people = Table(
     "opportunity_people",
@@ -188,105 +177,7 @@ opportunity_people = Table(
 )
 
 
-def _sorted(table: str, *columns: str) -> list[Index]:
-    """One (account_id, column, id) index per sort or filter column."""
-    return [Index(f"ix_{table}_{c}", "account_id", c, "id") for c in columns]
-
-
-_TEXT_SORTS = ("name_key", "first_name_key", "last_name_key", "title_key", "email_key")
-_MORE_SORTS = ("phone_key", "socials_key", "city_key", "state_key", "country_key", "zip_key")
-_NUMBER_SORTS = ("date_modified", "date_created", "interaction_count", "date_last_contacted")
-ADDRESS_KEYS = {
-    "city": ("city_key", "city_match"),
-    "state": ("state_key", "state_match"),
-    "postal_code": ("zip_key", "postal_code_match"),
-    "country": ("country_key", "country_match"),
-}
-"""Address part -> (sort key, match key). The match key is the sort key trimmed, so
-they differ only for values with spaces around them: equality filters look up the sort
-key's index, and those few values in a partial index of their own."""
-_ADDRESS_MATCHES = tuple(match for _, match in ADDRESS_KEYS.values())
-
-
-def _padded(table: str) -> list[Index]:
-    """Per address part, the records whose match key is not their sort key."""
-    indexes = []
-    for part, (key, match) in ADDRESS_KEYS.items():
-        differs = text(f"{key} IS DISTINCT FROM {match}")
-        indexes.append(
-            Index(
-                f"ix_{table}_{part}_padded",
-                "account_id",
-                match,
-                "id",
-                postgresql_where=differs,
-                sqlite_where=text(f"{key} IS NOT {match}"),
-            )  # fmt: skip
-        )
-    return indexes
-
-
-def _record_columns() -> list[Column[Any]]:
-    """Columns people and leads share, in no particular order."""
-    text = ["name", "prefix", "first_name", "middle_name", "last_name", "suffix", "details"]
-    lists = ["phone_numbers", "socials", "tags", "websites"]
-    return [
-        _id("account_id"),
-        _id(),
-        *(Column(c, Text) for c in text),
-        Column("title", Text),
-        Column("address", Text),  # JSON object or null
-        Column("assignee_id", BigInteger),
-        *(Column(c, Text, nullable=False, default="[]") for c in lists),
-        Column("custom_fields", Text, nullable=False, default="{}"),  # {definition id: value}
-        Column("date_created", BigInteger, nullable=False),
-        Column("date_modified", BigInteger, nullable=False),
-        Column("date_last_contacted", BigInteger),
-        Column("interaction_count", Integer, nullable=False, default=0),
-        *(Column(c, SortKey) for c in _TEXT_SORTS + _MORE_SORTS + _ADDRESS_MATCHES),
-    ]
-
-
-people = Table(
-    "people",
-    metadata,
-    *_record_columns(),
-    Column("company_id", BigInteger),
-    Column("contact_type_id", BigInteger),
-    Column("emails", Text, nullable=False, default="[]"),
-    Column("leads_converted_from", Text, nullable=False, default="[]"),
-    Column("date_lead_created", BigInteger),
-    PrimaryKeyConstraint("account_id", "id"),
-    *_sorted("people", *_TEXT_SORTS, *_MORE_SORTS, *_NUMBER_SORTS),
-    *_padded("people"),
-    *_sorted("people", "assignee_id", "company_id", "contact_type_id"),
-)
-
-leads = Table(
-    "leads",
-    metadata,
-    *_record_columns(),
-    Column("company_name", Text),
-    Column("company_name_key", SortKey),
-    Column("customer_source_id", BigInteger),
-    Column("email", Text),  # JSON object or null
-    Column("monetary_unit", Text),
-    Column("monetary_value", Float),
-    Column("status_id", BigInteger),
-    Column("date_status_changed", BigInteger, nullable=False),
-    Column("converted_opportunity_id", BigInteger),
-    Column("converted_contact_id", BigInteger),
-    Column("converted_at", BigInteger),
-    Column("is_converted", Boolean, nullable=False, default=False),
-    PrimaryKeyConstraint("account_id", "id"),
-    *_sorted("leads", *_TEXT_SORTS, *_MORE_SORTS, *_NUMBER_SORTS),
-    *_padded("leads"),
-    *_sorted("leads", "company_name_key", "monetary_value", "date_status_changed"),
-    *_sorted("leads", "assignee_id", "customer_source_id", "status_id"),
-)
-
-
-def _child(name: str, value: Column[Any], *, unique_per_record: bool = False) -> Table:
+def _child(name: str, value: Column[Any]) -> Table:
     """A shared child table: one row per (record, value), indexed for lookup by value."""
     pk = ["account_id", "record_type", "record_id", value.name]
     return Table(

@@ -1,26 +1,21 @@
-"""One APIRouter per resource. Search and conversions come first so that
-/people/search and /leads/upsert are never read as record ids."""
+"""One APIRouter per resource: the generic record routes of every declared type
+(records.py) and each type's own routes."""
 
-from verdigris.api.routes import (
-    activities,
-    companies,
-    conversions,
-    follows,
-    leads,
-    lookups,
-    opportunities,
-    people,
-    search,
-)
+from verdigris.api.routes import activities, follows, leads, lookups, opportunities, people
+from verdigris.api.routes.opportunities import RELATED_PEOPLE
+from verdigris.api.routes.records import record_router
+from verdigris.domain.types import RecordType
+from verdigris.parsing.relations import opportunity_extras
 
 ROUTERS = [
-    search.router,
-    conversions.router,
-    follows.router,
     people.router,
     leads.router,
-    lookups.router,
-    companies.router,
     opportunities.router,
+    follows.router,
+    record_router(RecordType.PERSON),
+    record_router(RecordType.LEAD),
+    record_router(RecordType.COMPANY),
+    record_router(RecordType.OPPORTUNITY, opportunity_extras(), RELATED_PEOPLE),
+    lookups.router,
     activities.router,
 ]

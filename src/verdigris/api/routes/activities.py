@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from verdigris.api import bodies
+from verdigris.api import openapi
 from verdigris.api.deps import Auth, Body, json_response
+from verdigris.parsing.activities import (
+    PARENT_TYPES,
+    SORT_KEYS,
+    parse_activity,
+    parse_activity_search,
+)
+from verdigris.search.activities import search_activities as find_activities
 from verdigris.storage import activities
-from verdigris.storage.engine import read, write
-from verdigris.storage.listing import parse_page
+from verdigris.storage.engine import Connection
 
 router = APIRouter(tags=["activities"])
 
 _PARENT = {
     "type": "object",
-    "properties": {"type": {"enum": list(activities.PARENT_TYPES)}, "id": {"type": "integer"}},
+    "properties": {"type": {"enum": list(PARENT_TYPES)}, "id": {"type": "integer"}},
 }
 _TYPE = {
     "type": "object",
@@ -33,7 +41,7 @@ SEARCH = {
     "type": "object",
     "properties": {
         "page_number": {"type": "integer"}, "page_size": {"type": "integer"},
-        "sort_by": {"enum": list(activities.SORT_KEYS)},
+        "sort_by": {"enum": list(SORT_KEYS)},
         "sort_direction": {"enum": ["asc", "desc"], "default": "desc"},
         "parent": _PARENT, "activity_types": {"type": "array", "items": _TYPE},
         "minimum_activity_date": {"type": "integer"}, "maximum_activity_date": {"type": "integer"},
@@ -41,30 +49,34 @@ SEARCH = {
 }  # fmt: skip
 
 
-@router.post("/activities", openapi_extra=bodies.body(ACTIVITY, required=False))
+@router.post("/activities", openapi_extra=openapi.body(ACTIVITY))
 async def create_activity(ctx: Auth, body: Body) -> Response:
-    with write(ctx.engine) as conn:
-        record = activities.create_activity(conn, ctx.account_id, ctx.user_id, body, ctx.now())
-    return json_response(record)
+    activity = parse_activity(body)
+
+    def work(conn: Connection) -> dict[str, Any]:
+        return activities.create_activity(conn, ctx.account_id, ctx.user_id, activity, ctx.now())
+
+    return json_response(await ctx.write(work))
 
 
 @router.get("/activities/{record_id:int}")
 async def get_activity(ctx: Auth, record_id: int) -> Response:
-    with read(ctx.engine) as conn:
+    with ctx.read() as conn:
         return json_response(activities.get_activity(conn, ctx.account_id, record_id))
 
 
 @router.delete("/activities/{record_id:int}")
 async def delete_activity(ctx: Auth, record_id: int) -> Response:
-    with write(ctx.engine) as conn:
-        return json_response(activities.delete_activity(conn, ctx.account_id, record_id))
+    def work(conn: Connection) -> dict[str, Any]:
+        return activities.delete_activity(conn, ctx.account_id, record_id)
+
+    return json_response(await ctx.write(work))
 
 
-@router.post("/activities/search", openapi_extra=bodies.body(SEARCH, required=False))
+@router.post("/activities/search", openapi_extra=openapi.body(SEARCH))
 async def search_activities(ctx: Auth, body: Body, request: Request) -> Response:
-    query = request.query_params
-    page = parse_page(body, query, activities.SORT_KEYS, "activity_date", "desc")
-    search = activities.parse_search(body, page)
-    with read(ctx.engine) as conn:
-        records, total = activities.search_activities(conn, ctx.account_id, search)
+    search = parse_activity_search(body, request.query_params)
+    with ctx.read() as conn:
+        ids, total = find_activities(conn, ctx.account_id, search)
+        records = activities.load_activities(conn, ctx.account_id, ids)
     return json_response(records, headers={"X-PW-TOTAL": str(total)})

@@ -1,39 +1,42 @@
-"""Routes of /people/{id}/follow and /leads/{id}/follow (our extension; Copper has none)."""
+"""Routes of /{plural}/{id}/follow (our extension; Copper has none): the requesting user
+follows or stops following a record, which the `followed` search filter reads."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from verdigris.api.deps import Auth, json_response
-from verdigris.domain.types import RecordType
-from verdigris.storage.engine import write
+from verdigris.domain.declarations import DECLARATIONS, Declaration
+from verdigris.domain.declarations.declaration import FilterKind
+from verdigris.storage.engine import Connection
 from verdigris.storage.follows import set_following
 
 router = APIRouter(tags=["following"])
 
 
-async def _set(ctx: Auth, kind: RecordType, record_id: int, follow: bool) -> Response:
-    with write(ctx.engine) as conn:
-        result = set_following(conn, ctx.account_id, ctx.user_id, kind, record_id, follow)
-    return json_response(result)
+def _follow_routes(decl: Declaration) -> None:
+    path = f"/{decl.plural}/{{record_id:int}}/follow"
+
+    async def set_to(ctx: Auth, record_id: int, follow: bool) -> Response:
+        def work(conn: Connection) -> dict[str, Any]:
+            return set_following(
+                conn, ctx.account_id, ctx.user_id, decl.record_type, record_id, follow
+            )
+
+        return json_response(await ctx.write(work))
+
+    @router.post(path, name=f"follow_{decl.name}")
+    async def follow(ctx: Auth, record_id: int) -> Response:
+        return await set_to(ctx, record_id, True)
+
+    @router.delete(path, name=f"unfollow_{decl.name}")
+    async def unfollow(ctx: Auth, record_id: int) -> Response:
+        return await set_to(ctx, record_id, False)
 
 
-@router.post("/people/{record_id:int}/follow")
-async def follow_person(ctx: Auth, record_id: int) -> Response:
-    return await _set(ctx, RecordType.PERSON, record_id, True)
-
-
-@router.delete("/people/{record_id:int}/follow")
-async def unfollow_person(ctx: Auth, record_id: int) -> Response:
-    return await _set(ctx, RecordType.PERSON, record_id, False)
-
-
-@router.post("/leads/{record_id:int}/follow")
-async def follow_lead(ctx: Auth, record_id: int) -> Response:
-    return await _set(ctx, RecordType.LEAD, record_id, True)
-
-
-@router.delete("/leads/{record_id:int}/follow")
-async def unfollow_lead(ctx: Auth, record_id: int) -> Response:
-    return await _set(ctx, RecordType.LEAD, record_id, False)
+for _decl in DECLARATIONS:
+    if any(f.kind is FilterKind.FOLLOWED for f in _decl.filters):
+        _follow_routes(_decl)

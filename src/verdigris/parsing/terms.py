@@ -1,4 +1,4 @@
-"""Parsed filter values, in the form the SQL needs (keys folded, -2 split out)."""
+"""Parsed search filter values, in the form the SQL needs (keys folded, -2 split out)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""search/request.py: every 400 of SPEC.md 3, and the shapes valid bodies parse into."""
+"""parsing/search.py: every 400 of SPEC.md 3, and the shapes valid bodies parse into."""
 
 from __future__ import annotations
 
@@ -9,24 +9,49 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.search.strategies import JSON, KEYS
+from verdigris.domain.definitions import Definition, Option
+from verdigris.domain.paging import Paging
+from verdigris.domain.types import RecordType
 from verdigris.errors import BadRequest
-from verdigris.search.custom_fields import Definition
-from verdigris.search.paging import Paging
-from verdigris.search.request import PeopleSearch, parse_leads, parse_people
-from verdigris.search.terms import Bounds, CustomFieldFilter, Equals, IdSet, Options
+from verdigris.parsing.search import Search, parse_search
+from verdigris.parsing.terms import Bounds, CustomFieldFilter, Equals, IdSet, Options
+
+
+def _definition(
+    definition_id: int, data_type: str, available_on: tuple[str, ...], options: Any
+) -> Definition:
+    found = tuple(Option(o, f"option {o}", o) for o in sorted(options))
+    return Definition(definition_id, f"field {definition_id}", data_type, available_on, found)
+
+
+def parse_people(body: dict[str, Any], query: dict[str, str], definitions: Any) -> Search:
+    return parse_search(RecordType.PERSON, body, query, definitions)
+
+
+def parse_leads(body: dict[str, Any], query: dict[str, str], definitions: Any) -> Search:
+    return parse_search(RecordType.LEAD, body, query, definitions)
+
 
 DEFINITIONS = {
-    6: Definition(6, "Date", frozenset({"person", "lead"}), frozenset()),
-    7: Definition(7, "Checkbox", frozenset({"lead"}), frozenset()),
-    8: Definition(8, "Dropdown", frozenset({"person"}), frozenset({20, 21})),
-    9: Definition(9, "Float", frozenset({"person"}), frozenset()),
-    12: Definition(12, "MultiSelect", frozenset({"person"}), frozenset({8, 9, 10})),
-    3: Definition(3, "String", frozenset({"person"}), frozenset()),
+    6: _definition(
+        6,
+        "Date",
+        (
+            "person",
+            "lead",
+        ),
+        (),
+    ),
+    7: _definition(7, "Checkbox", ("lead",), ()),
+    8: _definition(8, "Dropdown", ("person",), {20, 21}),
+    9: _definition(9, "Float", ("person",), ()),
+    12: _definition(12, "MultiSelect", ("person",), {8, 9, 10}),
+    3: _definition(3, "String", ("person",), ()),
 }
 
 
-def people(body: dict[str, Any], query: dict[str, str] | None = None) -> PeopleSearch:
-    return parse_people(body, query or {}, lambda: DEFINITIONS)
+def people(body: dict[str, Any], query: dict[str, str] | None = None) -> Search:
+    return parse_people(body, query or {}, lambda: list(DEFINITIONS.values()))
 
 
 def bad(body: dict[str, Any], field: str, query: dict[str, str] | None = None) -> None:
@@ -43,8 +68,8 @@ def test_defaults() -> None:
         False,
     )
     assert dict(search.filters) == {}
-    assert parse_leads({}, {}, lambda: DEFINITIONS).sort_by == "name"
-    assert parse_leads({}, {}, lambda: DEFINITIONS).include_converted is False
+    assert parse_leads({}, {}, lambda: list(DEFINITIONS.values())).sort_by == "name"
+    assert parse_leads({}, {}, lambda: list(DEFINITIONS.values())).include_converted is False
 
 
 @pytest.mark.parametrize(
@@ -123,9 +148,9 @@ def test_bad_query_strings(query: dict[str, str], field: str) -> None:
 def test_lead_only_keys() -> None:
     leads = {"include_converted_leads": "yes"}
     with pytest.raises(BadRequest, match="include_converted_leads"):
-        parse_leads(leads, {}, lambda: DEFINITIONS)
+        parse_leads(leads, {}, lambda: list(DEFINITIONS.values()))
     with pytest.raises(BadRequest, match="minimum_monetary_value"):
-        parse_leads({"minimum_monetary_value": "5"}, {}, lambda: DEFINITIONS)
+        parse_leads({"minimum_monetary_value": "5"}, {}, lambda: list(DEFINITIONS.values()))
     # For people these keys are unknown, and unknown keys are ignored.
     assert dict(people({**leads, "status_ids": "x"}).filters) == {}
 
@@ -218,6 +243,6 @@ def test_definitions_are_read_only_when_needed() -> None:
 def test_any_json_parses_or_is_a_bad_request(body: dict[str, Any]) -> None:
     for parse in (parse_people, parse_leads):
         try:
-            parse(body, {}, lambda: DEFINITIONS)
+            parse(body, {}, lambda: list(DEFINITIONS.values()))
         except BadRequest as exc:
             assert exc.message

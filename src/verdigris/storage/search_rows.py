@@ -1,7 +1,8 @@
 """Keep a record's table row, child rows, name tokens and counters in step.
 
-Every write of a person or lead (create, update, delete, load, convert) calls these,
-inside the caller's transaction.
+Every write of a declared record type (create, update, delete, convert, bulk) calls
+these, inside the caller's transaction; snapshot loads write the same rows in bulk
+(bulk.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, select
 
+from verdigris.domain.declarations import declaration
 from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage import schema
@@ -37,7 +39,7 @@ MAX_FUZZY_TOKEN = 32
 
 
 def record_table(record_type: RecordType) -> Table:
-    return schema.people if record_type is RecordType.PERSON else schema.leads
+    return schema.RECORD_TABLES[record_type]
 
 
 def variant_depth(token: str) -> int:
@@ -83,7 +85,8 @@ def insert_records(
         [table_row(account_id, record_type, r) for r in records],
     )
     _insert_children(conn, account_id, record_type, records, types)
-    add_vocabulary(conn, account_id, tokens_of(records))
+    if declaration(record_type).name_tokens:
+        add_vocabulary(conn, account_id, tokens_of(records))
     change_counts(conn, account_id, record_type, _count(record_type, records), +1)
 
 
@@ -150,7 +153,8 @@ def replace_record(
     )
     _delete_children(conn, account_id, record_type, [old])
     _insert_children(conn, account_id, record_type, [new], types)
-    add_vocabulary(conn, account_id, tokens_of([new]))
+    if declaration(record_type).name_tokens:
+        add_vocabulary(conn, account_id, tokens_of([new]))
     change_counts(conn, account_id, record_type, _count(record_type, [old]), -1)
     change_counts(conn, account_id, record_type, _count(record_type, [new]), +1)
 
@@ -175,9 +179,3 @@ def change_counts(
         for (f, v), n in sorted(counts.items())
     ]  # fmt: skip
     add_to_counter(conn, schema.value_counts, rows)
-
-
-def custom_field_types(conn: Connection, account_id: int) -> dict[int, str]:
-    d = schema.custom_field_definitions
-    rows = conn.execute(select(d.c.id, d.c.data_type).where(d.c.account_id == account_id))
-    return {row.id: row.data_type for row in rows}

@@ -1,0 +1,32 @@
+"""`POST /activities/search`: the activities of an account, filtered by parent, type and
+date, paged and counted in the database like every other search."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, or_
+
+from verdigris.parsing.activities import ActivitySearch
+from verdigris.search.paging import Order, count_capped, page_ids
+from verdigris.storage import schema
+
+_acts = schema.activities
+
+
+def search_activities(
+    conn: Connection, account_id: int, search: ActivitySearch
+) -> tuple[list[int], int]:
+    """(ids on the page, capped total)."""
+    where = []
+    if search.parent is not None:
+        kind, parent_id = search.parent
+        where += [_acts.c.parent_type == int(kind), _acts.c.parent_id == parent_id]
+    if search.types:
+        pairs = [(_acts.c.type_category == c) & (_acts.c.type_id == i) for c, i in search.types]
+        where.append(or_(*pairs))
+    if search.minimum_date is not None:
+        where.append(_acts.c.activity_date >= search.minimum_date)
+    if search.maximum_date is not None:
+        where.append(_acts.c.activity_date <= search.maximum_date)
+    total = count_capped(conn, _acts, account_id, where)
+    order = Order(_acts.c[search.sort_by], search.descending, nullable=False)
+    return page_ids(conn, _acts, account_id, where, order, search.paging, total), total
