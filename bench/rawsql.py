@@ -200,7 +200,12 @@ def _other(conn: Connection, q: Query, key: str, value: Any, now: int) -> None:
     elif key == "socials":
         urls = [match_key(u) for u in value]
         q.where.append(CHILD.format(table="record_socials", cond=f"url_key IN ({q.binds(urls)})"))
-    elif key == "tags":
+    else:
+        _more(conn, q, key, value, now)
+
+
+def _more(conn: Connection, q: Query, key: str, value: Any, now: int) -> None:
+    if key == "tags":
         _tags(q, value)
     elif key == "followed":
         sub = CHILD.format(table="followers", cond="user_id = :u")

@@ -3,13 +3,15 @@ HTTP (as a Copper client makes them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table
 
 from tests.conftest import JIM
 from verdigris.storage import schema
+from verdigris.storage.accounts import create_account, create_user, issue_token
 from verdigris.storage.engine import write
 
 API = "/developer_api/v1"
@@ -84,3 +86,31 @@ def add_pipeline(engine: Engine, account_id: int, pipeline_id: int, stages: list
             [base | {"id": s, "name": f"Stage {s}", "pipeline_id": pipeline_id,
                      "win_probability": 10 * i, "position": i} for i, s in enumerate(stages)],
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An account, its owner's user id and the owner's X-PW headers."""
+
+    account_id: int
+    user_id: int
+    headers: dict[str, str]
+
+
+def new_account(engine: Engine, email: str) -> Owner:
+    with write(engine) as conn:
+        account_id = create_account(conn, f"Account of {email}", 0)
+        user_id = create_user(conn, account_id, email, "Owner")
+        token = issue_token(conn, account_id, user_id, 0)
+    headers = {
+        "X-PW-AccessToken": token,
+        "X-PW-Application": "developer_api",
+        "X-PW-UserEmail": email,
+    }
+    return Owner(account_id, user_id, headers)
+
+
+def insert_rows(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Seed lookup rows (contact types, statuses...) that have no write route."""
+    with write(engine) as conn:
+        conn.execute(table.insert(), rows)

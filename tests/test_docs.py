@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,21 +11,23 @@ from verdigris.cli.main import app
 from verdigris.domain.declarations import LEAD, PERSON
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-FILTERS = [
-    "ids", "name", "phone_number", "emails", "assignee_ids", "contact_type_ids", "company_ids",
-    "opportunity_ids", "customer_source_ids", "status_ids", "city", "state", "postal_code",
-    "country", "tags", "socials", "followed", "age", "minimum_interaction_count",
-    "maximum_interaction_count", "minimum_interaction_date", "maximum_interaction_date",
-    "minimum_created_date", "maximum_created_date", "minimum_modified_date",
-    "maximum_modified_date", "minimum_monetary_value", "maximum_monetary_value",
-    "minimum_status_change_date", "maximum_status_change_date", "include_converted_leads",
-    "custom_fields",
-]  # fmt: skip
+FILTERS = sorted({f.key for d in (PERSON, LEAD) for f in d.filters} | {"include_converted_leads"})
+ROOT = DOCS.parent
 
 
 @pytest.mark.parametrize("key", FILTERS + sorted(set(PERSON.sort_keys + LEAD.sort_keys)))
 def test_search_key_is_documented(key: str) -> None:
     assert f"`{key}`" in (DOCS / "search.md").read_text()
+
+
+def test_code_paths_named_in_docs_exist() -> None:
+    pages = [*DOCS.glob("*.md"), *DOCS.glob("decisions/*.md"), ROOT / "README.md"]
+    for page in pages:
+        for path in re.findall(
+            r"`((?:src/verdigris/)?[a-z_]+/[a-z_/]*[a-z_]+\.py)`", page.read_text()
+        ):
+            found = [ROOT / path, ROOT / "src/verdigris" / path, ROOT / "tests" / path]
+            assert any(p.exists() for p in found), f"{page.name} names {path}"
 
 
 def test_cli_reference_is_current() -> None:

@@ -1,3 +1,5 @@
+"""`python -m verdigris`: the CLI."""
+
 from verdigris.cli.main import app
 
 app()

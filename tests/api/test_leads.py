@@ -8,9 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.api.conftest import Owner
 from tests.conftest import JIM, OTHER, FakeClock
-from tests.copper import API, LEAD_KEYS, error
+from tests.copper import API, LEAD_KEYS, Owner, error
 from tests.copper import create as create_record
 from tests.copper import put as put_record
 from verdigris.storage import schema

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import orjson
 from fastapi import FastAPI, Request
@@ -10,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from verdigris.errors import RateLimited, Unprocessable, VerdigrisError
+from verdigris.errors import RateLimited, Unavailable, Unprocessable, VerdigrisError
 
 log = logging.getLogger("verdigris")
 
@@ -23,9 +24,9 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 
 async def _verdigris_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, VerdigrisError)  # noqa: S101 - registered for this type only
+    exc = cast(VerdigrisError, exc)  # registered for this type only
     headers = None
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Unavailable):
         headers = {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, Unprocessable) and exc.ids is not None:
         body = {"success": False, "status": 422, "message": exc.message, "ids": exc.ids}
@@ -34,7 +35,7 @@ async def _verdigris_error(_request: Request, exc: Exception) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    exc = cast(StarletteHTTPException, exc)
     if exc.status_code == 404:
         message = f"no route {request.method} {request.url.path}"
     elif exc.status_code == 405:
@@ -45,7 +46,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _validation_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    exc = cast(RequestValidationError, exc)
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "path", "query"))
     return error_response(400, f"{where or 'request'}: {first.get('msg', 'invalid value')}")

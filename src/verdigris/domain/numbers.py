@@ -15,11 +15,6 @@ MAX_EXACT = 2**53
 this size every whole number is exact, as it is for JavaScript clients."""
 
 
-def is_int64(value: object) -> bool:
-    """A JSON integer (a bool is not one) that fits a BIGINT column."""
-    return type(value) is int and INT64_MIN <= value <= INT64_MAX
-
-
 def fits_int64(value: int) -> bool:
     """Whether an integer (an id from a path, say) can name a stored row."""
     return INT64_MIN <= value <= INT64_MAX

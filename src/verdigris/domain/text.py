@@ -9,11 +9,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 _NON_DIGIT = re.compile(r"\D")
 
 
-def fold(text: str) -> str:
-    """Case-fold as SPEC.md 3 compares text (Python's str.casefold)."""
-    return text.casefold()
-
-
 def sort_key(value: object) -> str | None:
     """The stored sort key of a text value: folded, or None when empty or blank."""
     if not isinstance(value, str) or not value.strip():

@@ -32,8 +32,3 @@ def renderer(record_type: RecordType) -> Renderer:
     exec(compile(source, f"<render {decl.name}>", "exec"), namespace)  # noqa: S102
     return namespace["render"]  # type: ignore[no-any-return]
 
-
-def render_record(
-    record_type: RecordType, row: Mapping[str, Any], definitions: Sequence[Definition]
-) -> Record:
-    return renderer(record_type)(row, definitions)

@@ -11,7 +11,7 @@ its batch down the detailed path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import IntEnum
 from functools import cache, singledispatch
 from operator import itemgetter
@@ -209,38 +209,66 @@ def _flat(lists: Iterable[Any]) -> list[Any]:
     return [item for items in lists for item in items]
 
 
-def _plain_column(kind: Kind, item: str, values: Sequence[Any]) -> bool:  # noqa: C901
+def _plain_column(kind: Kind, item: str, values: Sequence[Any]) -> bool:
     """The checks of one key beyond the types of its values."""
-    if kind is Kind.INT:
-        return _in_range([v for v in values if type(v) is int], INT64_MIN, INT64_MAX)
-    if kind is Kind.NUMBER:
-        return all(is_number(v) for v in values if v is not None)
-    if kind is Kind.COUNT:
-        return _in_range([v for v in values if v is not None], 0, INT32_MAX)
-    if kind is Kind.TAGS:
-        return set(map(type, _flat(values))) <= {str}
-    if kind is Kind.IDS:
-        ids = _flat(values)
-        return set(map(type, ids)) <= {int} and _in_range(ids, INT64_MIN, INT64_MAX)
-    if kind is Kind.OBJECTS:
-        return set(map(type, _flat(values))) <= {dict}
-    if kind is Kind.ADDRESS:
-        addresses = [v for v in values if v is not None]
-        return all(map(_ADDRESS_KEYS.issuperset, addresses)) and (
-            set(map(type, _flat([a.values() for a in addresses]))) <= _TEXT
-        )
-    if kind is Kind.ENTRIES:
-        return _plain_entries(_flat(values), item)
-    if kind is Kind.ENTRY:
-        return _plain_entries([v for v in values if v is not None], item)
-    if kind is Kind.CUSTOM:
-        entries = _flat(values)
-        return (
-            set(map(type, entries)) <= {dict}
-            and all(map(_CUSTOM_KEYS.issuperset, entries))
-            and {type(e.get("custom_field_definition_id")) for e in entries} <= {int}
-        )
-    return True
+    check = _COLUMN_CHECKS.get(kind)
+    return check is None or check(item, values)
+
+
+def _ints(item: str, values: Sequence[Any]) -> bool:
+    return _in_range([v for v in values if type(v) is int], INT64_MIN, INT64_MAX)
+
+
+def _numbers(item: str, values: Sequence[Any]) -> bool:
+    return all(is_number(v) for v in values if v is not None)
+
+
+def _counts(item: str, values: Sequence[Any]) -> bool:
+    return _in_range([v for v in values if v is not None], 0, INT32_MAX)
+
+
+def _tags(item: str, values: Sequence[Any]) -> bool:
+    return set(map(type, _flat(values))) <= {str}
+
+
+def _ids(item: str, values: Sequence[Any]) -> bool:
+    ids = _flat(values)
+    return set(map(type, ids)) <= {int} and _in_range(ids, INT64_MIN, INT64_MAX)
+
+
+def _objects(item: str, values: Sequence[Any]) -> bool:
+    return set(map(type, _flat(values))) <= {dict}
+
+
+def _addresses(item: str, values: Sequence[Any]) -> bool:
+    addresses = [v for v in values if v is not None]
+    return all(map(_ADDRESS_KEYS.issuperset, addresses)) and (
+        set(map(type, _flat([a.values() for a in addresses]))) <= _TEXT
+    )
+
+
+def _entries(item: str, values: Sequence[Any]) -> bool:
+    return _plain_entries(_flat(values), item)
+
+
+def _entry(item: str, values: Sequence[Any]) -> bool:
+    return _plain_entries([v for v in values if v is not None], item)
+
+
+def _custom(item: str, values: Sequence[Any]) -> bool:
+    entries = _flat(values)
+    return (
+        set(map(type, entries)) <= {dict}
+        and all(map(_CUSTOM_KEYS.issuperset, entries))
+        and {type(e.get("custom_field_definition_id")) for e in entries} <= {int}
+    )
+
+
+_COLUMN_CHECKS: dict[Kind, Callable[[str, Sequence[Any]], bool]] = {
+    Kind.INT: _ints, Kind.NUMBER: _numbers, Kind.COUNT: _counts, Kind.TAGS: _tags,
+    Kind.IDS: _ids, Kind.OBJECTS: _objects, Kind.ADDRESS: _addresses,
+    Kind.ENTRIES: _entries, Kind.ENTRY: _entry, Kind.CUSTOM: _custom,
+}  # fmt: skip
 
 
 def _plain_entries(entries: list[Any], name: str) -> bool:

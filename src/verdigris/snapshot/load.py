@@ -31,7 +31,8 @@ from verdigris.snapshot.pipeline import parallel_stages
 from verdigris.snapshot.reader import read
 from verdigris.snapshot.stream import BATCH_BYTES
 from verdigris.snapshot.writer import Applier, LoadSummary, Progress
-from verdigris.storage.bulk import BulkWriter, bulk_transaction, database_errors
+from verdigris.storage.bulk import BulkWriter
+from verdigris.storage.load_transaction import bulk_transaction, database_errors
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

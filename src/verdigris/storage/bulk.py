@@ -1,4 +1,5 @@
-"""Bulk writes for snapshot loads: whole accounts, records in big batches, one transaction.
+"""Bulk writes for snapshot loads: whole accounts, records in big batches, one transaction
+(load_transaction.py).
 
 Rows come from projection.py exactly as on the HTTP write path; only the way they
 reach the database differs: COPY on PostgreSQL, executemany on SQLite, secondary
@@ -12,35 +13,27 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from itertools import chain
 from typing import Any
 
-import psycopg
-from sqlalchemy import Connection, Engine, Index, Table, delete, select, text
+from sqlalchemy import Connection, Index, Table, delete, select, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import DBAPIError
 
 from verdigris.domain.declarations import COMPANY, OPPORTUNITY
 from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import RecordType
-from verdigris.errors import SnapshotError
 from verdigris.storage import schema
-from verdigris.storage.accounts import hash_token
-from verdigris.storage.columns import dumps
-from verdigris.storage.engine import configure_sqlite
+from verdigris.storage.header_rows import header_rows, or_now
+from verdigris.storage.load_transaction import timed
 from verdigris.storage.projection import CHILD_COLUMNS, project
 from verdigris.storage.search_rows import CHILD_TABLES, variant_depth
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
 _VARIANT_COLUMNS = ("account_id", "variant", "token")
 BIG_TABLES: tuple[Table, ...] = (schema.people, schema.leads, *CHILD_TABLES, schema.followers)
-LOAD_CACHE_KIB = 131072
-"""SQLite page cache of a load (KiB)."""
 INDEX_BUILD_CACHE_KIB = 8192
 """SQLite page cache while indexes are rebuilt (KiB): the size of each sorted run."""
 _STAGED_VARIANTS = "load_token_variants"
@@ -52,70 +45,6 @@ log = logging.getLogger("verdigris.load")
 Batch = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]
 """Rows for one table: (table name, column names, rows as tuples in that order). Plain
 data, so that a worker process can compute them and send them to the writer."""
-
-
-@contextmanager
-def timed(what: str, level: int = logging.INFO) -> Iterator[None]:
-    """Log how long the block took (`verdigris load --verbose` shows it)."""
-    started = time.perf_counter()
-    yield
-    log.log(level, "%s: %.1f s", what, time.perf_counter() - started)
-
-
-@contextmanager
-def database_errors(where: Callable[[], str]) -> Iterator[None]:
-    """A statement the database refuses becomes a SnapshotError naming what was loading."""
-    try:
-        yield
-    except DBAPIError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise SnapshotError(f"{where()}: the database refused it: {reason}") from None
-    except psycopg.Error as error:  # COPY runs on the raw DBAPI connection
-        reason = str(error).strip().splitlines()[0]
-        raise SnapshotError(f"{where()}: the database refused it: {reason}") from None
-
-
-@contextmanager
-def bulk_transaction(engine: Engine) -> Iterator[Connection]:
-    """The one write transaction of a load.
-
-    On SQLite, when no other connection has the database open, the load runs with a
-    rollback journal instead of the WAL: pages added past the end of the file need no
-    journal at all, where the WAL would hold every page of the load once more (and a
-    WAL of gigabytes slows every page read of the load's own transaction). When a
-    server has the file open the switch is refused at once and the load goes through
-    the WAL, so that the server keeps answering. The WAL is back on when this ends.
-    """
-    with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            _prepare_sqlite(conn.connection.driver_connection)
-        try:
-            conn.execution_options(verdigris_write=True)
-            with conn.begin():
-                yield conn
-        finally:
-            if sqlite:  # the WAL, cache and the rest, as the server has them
-                configure_sqlite(conn.connection.driver_connection)
-
-
-def _prepare_sqlite(raw: Any) -> None:
-    """Settings of a load's connection, made before its transaction begins."""
-    # A smaller page cache than the server's, temporary tables on disk, and no mmap:
-    # mapped pages touched while rebuilding indexes would count against the memory.
-    raw.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
-    raw.execute("PRAGMA temp_store=FILE")
-    raw.execute("PRAGMA mmap_size=0")
-    if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        return
-    timeout = raw.execute("PRAGMA busy_timeout").fetchone()[0]
-    raw.execute("PRAGMA busy_timeout=0")
-    try:
-        raw.execute("PRAGMA journal_mode=TRUNCATE")
-    except sqlite3.OperationalError:  # "database is locked": another connection has it
-        pass
-    finally:
-        raw.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
 class BulkWriter:
@@ -241,7 +170,7 @@ class BulkWriter:
         types = {d["id"]: d["data_type"] for d in sections.get("custom_field_definitions") or ()}
         counts: Counter[CounterKey] = Counter()
         for decl in (COMPANY, OPPORTUNITY):
-            records = [r | {"date_created": _or_now(r.get("date_created"), self.now)}
+            records = [r | {"date_created": or_now(r.get("date_created"), self.now)}
                        for r in sections.get(decl.plural) or ()]  # fmt: skip
             projection = project(account_id, decl.record_type, records, types)
             self.write(projection.tables())
@@ -359,60 +288,3 @@ def variant_batch(account_id: int, tokens: Iterable[str]) -> Batch:
     """Deletion-neighbourhood rows of tokens new to the account."""
     rows = [(account_id, v, t) for t in tokens for v in deletion_variants(t, variant_depth(t))]
     return "token_variants", _VARIANT_COLUMNS, rows
-
-
-def header_rows(
-    account_id: int, sections: Mapping[str, Any], now: int
-) -> list[tuple[Table, list[dict[str, Any]]]]:
-    """Rows of the account's small sections, table by table, in insert order."""
-    base = {"account_id": account_id}
-    users = sections.get("users") or []
-    definitions = sections.get("custom_field_definitions") or []
-    opportunities = sections.get("opportunities") or []
-    return [
-        (schema.users, [base | {"id": u["id"], "name": u.get("name") or u["email"],
-                                "email": u["email"], "email_key": u["email"].strip().casefold()}
-                        for u in users]),
-        (schema.api_tokens, token_rows(account_id, users, now)),
-        (schema.contact_types, _named(base, sections.get("contact_types"))),
-        (schema.customer_sources, _named(base, sections.get("customer_sources"))),
-        (schema.lead_statuses, [base | {"id": s["id"], "name": s["name"],
-                                        "order": s.get("order") or 0,
-                                        "is_default": bool(s.get("is_default"))}
-                                for s in sections.get("lead_statuses") or []]),
-        (schema.activity_types, [base | {k: t[k] for k in ("id", "category", "name")}
-                                 | {"count_as_interaction": t["count_as_interaction"]}
-                                 for t in sections.get("activity_types") or []]),
-        (schema.custom_field_definitions, [base | {"id": d["id"], "name": d["name"],
-                                                   "data_type": d["data_type"],
-                                                   "available_on": dumps(d["available_on"])}
-                                           for d in definitions]),
-        (schema.custom_field_options, [base | {"definition_id": d["id"], "id": o["id"],
-                                               "name": o["name"], "rank": o.get("rank") or 0}
-                                       for d in definitions for o in d.get("options") or []]),
-        (schema.opportunity_people, [base | {"opportunity_id": o["id"], "person_id": p}
-                                     for o in opportunities
-                                     for p in sorted(set(o.get("related_people") or []))]),
-    ]  # fmt: skip
-
-
-def _named(base: dict[str, Any], rows: Any) -> list[dict[str, Any]]:
-    return [base | {"id": r["id"], "name": r["name"]} for r in rows or []]
-
-
-def token_rows(
-    account_id: int, users: Iterable[Mapping[str, Any]], now: int
-) -> list[dict[str, Any]]:
-    """Plain tokens are hashed here; hashes from a dump are kept as they are."""
-    return [
-        {"token_hash": digest, "account_id": account_id, "user_id": u["id"], "created_at": now}
-        for u in users
-        for digest in sorted(
-            {hash_token(t) for t in u.get("api_tokens") or []}
-            | set(u.get("api_token_hashes") or [])
-        )
-    ]
-
-
-def _or_now(value: int | None, now: int) -> int:
-    return now if value is None else value

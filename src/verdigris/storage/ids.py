@@ -27,7 +27,6 @@ _ID_COLUMNS: dict[str, Column[int]] = {
     "activity_type": schema.activity_types.c.id,
     "user": schema.users.c.id,
 }
-KINDS = tuple(_ID_COLUMNS)
 
 
 def next_id(conn: Connection, account_id: int, kind: str) -> int:

@@ -122,10 +122,7 @@ class Projection:
     def _children(self, record: Record, custom: CustomValues) -> None:
         account_id, kind, record_id = self.account_id, self.kind, record["id"]
         if self.has_tags:
-            tags = tag_keys(record)
-            self.tag_lists.append(tags)
-            for tag in tags:
-                self.tags.append((account_id, kind, record_id, tag))
+            self._tags(record, account_id, kind, record_id)
         for name, item, key, rows in self.looked_up:
             value = record.get(name)
             if value:
@@ -142,6 +139,12 @@ class Projection:
         if followers:
             for user_id in sorted(set(followers)):
                 self.followers.append((account_id, kind, user_id, record_id))
+
+    def _tags(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
+        tags = tag_keys(record)
+        self.tag_lists.append(tags)
+        for tag in tags:
+            self.tags.append((account_id, kind, record_id, tag))
 
     def tables(self) -> list[tuple[str, tuple[str, ...], list[Row]]]:
         """(table name, columns, rows) of every table with rows, the record table first."""

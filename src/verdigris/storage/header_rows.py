@@ -1,0 +1,70 @@
+"""Rows of an account's lookup sections in a snapshot (users and their tokens, lookups,
+custom field definitions, an opportunity's related people), table by table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Table
+
+from verdigris.storage import schema
+from verdigris.storage.accounts import hash_token
+from verdigris.storage.columns import dumps
+
+
+def header_rows(
+    account_id: int, sections: Mapping[str, Any], now: int
+) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """Rows of the account's small sections, table by table, in insert order."""
+    base = {"account_id": account_id}
+    users = sections.get("users") or []
+    definitions = sections.get("custom_field_definitions") or []
+    opportunities = sections.get("opportunities") or []
+    return [
+        (schema.users, [base | {"id": u["id"], "name": u.get("name") or u["email"],
+                                "email": u["email"], "email_key": u["email"].strip().casefold()}
+                        for u in users]),
+        (schema.api_tokens, token_rows(account_id, users, now)),
+        (schema.contact_types, _named(base, sections.get("contact_types"))),
+        (schema.customer_sources, _named(base, sections.get("customer_sources"))),
+        (schema.lead_statuses, [base | {"id": s["id"], "name": s["name"],
+                                        "order": s.get("order") or 0,
+                                        "is_default": bool(s.get("is_default"))}
+                                for s in sections.get("lead_statuses") or []]),
+        (schema.activity_types, [base | {k: t[k] for k in ("id", "category", "name")}
+                                 | {"count_as_interaction": t["count_as_interaction"]}
+                                 for t in sections.get("activity_types") or []]),
+        (schema.custom_field_definitions, [base | {"id": d["id"], "name": d["name"],
+                                                   "data_type": d["data_type"],
+                                                   "available_on": dumps(d["available_on"])}
+                                           for d in definitions]),
+        (schema.custom_field_options, [base | {"definition_id": d["id"], "id": o["id"],
+                                               "name": o["name"], "rank": o.get("rank") or 0}
+                                       for d in definitions for o in d.get("options") or []]),
+        (schema.opportunity_people, [base | {"opportunity_id": o["id"], "person_id": p}
+                                     for o in opportunities
+                                     for p in sorted(set(o.get("related_people") or []))]),
+    ]  # fmt: skip
+
+
+def _named(base: dict[str, Any], rows: Any) -> list[dict[str, Any]]:
+    return [base | {"id": r["id"], "name": r["name"]} for r in rows or []]
+
+
+def token_rows(
+    account_id: int, users: Iterable[Mapping[str, Any]], now: int
+) -> list[dict[str, Any]]:
+    """Plain tokens are hashed here; hashes from a dump are kept as they are."""
+    return [
+        {"token_hash": digest, "account_id": account_id, "user_id": u["id"], "created_at": now}
+        for u in users
+        for digest in sorted(
+            {hash_token(t) for t in u.get("api_tokens") or []}
+            | set(u.get("api_token_hashes") or [])
+        )
+    ]
+
+
+def or_now(value: int | None, now: int) -> int:
+    return now if value is None else value
