@@ -133,6 +133,8 @@ _FILTER_SCHEMAS: dict[FilterKind, Schema] = {
         },
     },
     FilterKind.FOLLOWED: {"enum": [1, 2, None]},
+    FilterKind.CHOICES: _STRINGS,
+    FilterKind.CHOICE_IDS: _ID_LIST,
     FilterKind.AGE: _INT,
     FilterKind.CUSTOM_FIELDS: {
         "type": ["array", "object", "null"],

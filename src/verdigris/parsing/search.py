@@ -161,6 +161,20 @@ def _integer(spec: Filter, field: str, value: Any) -> int:
     return v.integer(field, value)
 
 
+def _choices(spec: Filter, field: str, value: Any) -> tuple[str, ...] | None:
+    found = {v.choice(f, item, spec.choices) for f, item in v.elements(field, value)}
+    return tuple(sorted(found)) or None
+
+
+def _choice_ids(spec: Filter, field: str, value: Any) -> tuple[str, ...] | None:
+    ids = _ids(spec, field, value) or ()
+    for i in ids:
+        if not 0 <= i < len(spec.choices):
+            numbered = ", ".join(f"{n} {c}" for n, c in enumerate(spec.choices))
+            raise BadRequest(f"{field}: {i} is not one of {numbered}")
+    return tuple(sorted({spec.choices[i] for i in ids})) or None
+
+
 Reader = Callable[[Filter, str, Any], Any]
 READERS: Mapping[FilterKind, Reader] = {
     FilterKind.IDS: _ids,
@@ -177,5 +191,7 @@ READERS: Mapping[FilterKind, Reader] = {
     FilterKind.MINIMUM: _bound,
     FilterKind.MAXIMUM: _bound,
     FilterKind.OPPORTUNITIES: _ids,
+    FilterKind.CHOICES: _choices,
+    FilterKind.CHOICE_IDS: _choice_ids,
 }
 """How each filter kind reads its value (custom fields: custom_field_filters.py)."""

@@ -31,4 +31,3 @@ def renderer(record_type: RecordType) -> Renderer:
     namespace: dict[str, Any] = {**_FUNCTIONS, "type_name": decl.name}
     exec(compile(source, f"<render {decl.name}>", "exec"), namespace)  # noqa: S102
     return namespace["render"]  # type: ignore[no-any-return]
-

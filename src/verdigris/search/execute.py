@@ -74,6 +74,9 @@ def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> tuple[str, str
     counted = {ref.column for ref in decl.counted}
     if spec.kind is FilterKind.REF_IDS and spec.column in counted and isinstance(value, IdSet):
         return _id_counter(spec.column, value)
+    choices = (FilterKind.CHOICES, FilterKind.CHOICE_IDS)
+    if spec.kind in choices and spec.column in counted and len(value) == 1:
+        return (str(spec.column), str(value[0]))
     if spec.kind is FilterKind.ADDRESS and isinstance(value, Equals):
         return _address_counter(spec.column or key, value)
     if spec.kind is FilterKind.TAGS and isinstance(value, Options):

@@ -122,6 +122,10 @@ def _opportunities(scope: Scope, spec: Filter, ids: tuple[int, ...]) -> Clause:
     return scope.table.c.id.in_(union(primary, others))
 
 
+def _choices(scope: Scope, spec: Filter, names: tuple[str, ...]) -> Clause:
+    return in_values(_column(scope, spec), names)
+
+
 def _custom_fields(scope: Scope, spec: Filter, entries: tuple[CustomFieldFilter, ...]) -> Clause:
     return and_(*(custom_field_clause(scope, entry) for entry in entries))
 
@@ -141,5 +145,7 @@ BUILDERS: Mapping[FilterKind, Build] = {
     FilterKind.MINIMUM: _minimum,
     FilterKind.MAXIMUM: _maximum,
     FilterKind.OPPORTUNITIES: _opportunities,
+    FilterKind.CHOICES: _choices,
+    FilterKind.CHOICE_IDS: _choices,
     FilterKind.CUSTOM_FIELDS: _custom_fields,
 }

@@ -325,7 +325,8 @@ def indexed_columns(declaration: Declaration) -> list[str]:
     """Columns with an (account_id, column, id) index: every sort column, every bound
     or reference filter's column, and counted references (their delete cascades)."""
     columns = [s.column for s in declaration.sorts]
-    kinds = (FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.REF_IDS)
+    kinds = (FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.REF_IDS, FilterKind.CHOICES,
+             FilterKind.CHOICE_IDS)  # fmt: skip
     columns += [f.column for f in declaration.filters if f.kind in kinds and f.column]
     columns += [r.column for r in declaration.counted]
     return list(dict.fromkeys(columns))

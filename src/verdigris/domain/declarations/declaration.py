@@ -13,6 +13,7 @@ from functools import cached_property
 
 from verdigris.domain.declarations.fields import (
     Address,
+    Choice,
     CustomFields,
     Entries,
     Entry,
@@ -41,6 +42,8 @@ class FilterKind(Enum):
     MINIMUM = "minimum"  # column >= value
     MAXIMUM = "maximum"  # column <= value
     OPPORTUNITIES = "opportunities"  # primary contact of, or related to, the opportunities
+    CHOICES = "choices"  # a choice column is one of the names (case-insensitive)
+    CHOICE_IDS = "choice_ids"  # a choice column is one of the names numbered 0, 1, ...
     CUSTOM_FIELDS = "custom_fields"  # every entry holds
 
 
@@ -48,7 +51,7 @@ class FilterKind(Enum):
 class Filter:
     """A search key and how it matches. `column` is what it compares; REF_IDS filters
     with `none` take -2 for "no value"; MINIMUM/MAXIMUM of a `number` take any number
-    (else an integer)."""
+    (else an integer); CHOICES and CHOICE_IDS match the `choices` of their column."""
 
     key: str
     kind: FilterKind
@@ -56,6 +59,7 @@ class Filter:
     none: bool = False
     number: bool = False
     alias_of: str | None = None
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,9 @@ class Declaration:
         return tuple(f for f in self.fields if isinstance(f, Joined))
 
     @cached_property
-    def counted(self) -> tuple[Ref, ...]:
-        """References counted per value in `value_counts`."""
-        return tuple(f for f in self.fields if isinstance(f, Ref) and f.counted)
+    def counted(self) -> tuple[Ref | Choice, ...]:
+        """References and choices counted per value in `value_counts`."""
+        return tuple(f for f in self.fields if isinstance(f, Ref | Choice) and f.counted)
 
     @cached_property
     def address(self) -> Address | None:

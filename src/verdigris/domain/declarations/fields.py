@@ -118,10 +118,11 @@ class Joined(Field):
 @dataclass(frozen=True, kw_only=True)
 class Choice(Field):
     """One of `choices` (compared case-insensitively, stored as listed); `default` when
-    not given or null."""
+    not given or null. `counted` choices keep a count per value."""
 
     choices: tuple[str, ...]
     default: str
+    counted: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
