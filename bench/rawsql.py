@@ -215,9 +215,8 @@ def _more(conn: Connection, q: Query, key: str, value: Any, now: int) -> None:
     elif key == "opportunity_ids":
         marks = q.binds(value)
         q.where.append(
-            f"(id IN (SELECT person_id FROM opportunity_people WHERE account_id = :a AND"
-            f" opportunity_id IN ({marks})) OR id IN (SELECT primary_contact_id FROM"
-            f" opportunities WHERE account_id = :a AND id IN ({marks})))"
+            f"id IN (SELECT other_id FROM relations WHERE account_id = :a AND type = 4"
+            f" AND id IN ({marks}) AND other_type = 1)"
         )
     elif key == "custom_fields":
         for entry in value:

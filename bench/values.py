@@ -114,8 +114,8 @@ def sample(engine: Engine, seed: int = 4) -> Values:
         users = _column(conn, "SELECT id FROM users WHERE account_id = :a", account)
         opportunities = _column(
             conn,
-            "SELECT opportunity_id FROM opportunity_people WHERE account_id = :a"
-            " GROUP BY opportunity_id",
+            "SELECT id FROM relations WHERE account_id = :a AND type = 4 AND other_type = 1"
+            " GROUP BY id",
             account,
         )
         tables = {r: _record_values(conn, account, r, seed) for r in ("people", "leads")}

@@ -110,7 +110,7 @@ BAD_DEFINITIONS = [
     ({"name": "", "data_type": "String"}, "name"),
     ({"name": "X", "data_type": "Number"}, "data_type"),
     ({"name": "X"}, "data_type"),
-    ({"name": "X", "data_type": "String", "available_on": ["task"]}, "available_on"),
+    ({"name": "X", "data_type": "String", "available_on": ["invoice"]}, "available_on"),
     ({"name": "X", "data_type": "String", "available_on": "person"}, "available_on"),
     ({"name": "X", "data_type": "String", "options": [{"name": "a"}]}, "options"),
     ({"name": "X", "data_type": "Dropdown", "options": [{"rank": 1}]}, "options[0].name"),

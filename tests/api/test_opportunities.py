@@ -34,9 +34,13 @@ def test_create_renders_copper_opportunity(sample_client: TestClient) -> None:
     assert opp["monetary_value"] == 2500 and opp["win_probability"] == 40
     assert opp["custom_fields"] == [] or all("value" in c for c in opp["custom_fields"])
     assert sample_client.get(f"{API}/opportunities/{opp['id']}", headers=JIM).json() == opp
-    related = sample_client.get(f"{API}/opportunities/{opp['id']}/related", headers=JIM).json()
-    assert related == [{"id": 5, "type": "person"}, {"id": 3, "type": "person"},
-                       {"id": 4, "type": "person"}]  # fmt: skip
+    path = f"{API}/opportunities/{opp['id']}/related"
+    people = sample_client.get(f"{path}/people", headers=JIM).json()
+    assert people == [{"id": 5, "type": "person"}, {"id": 3, "type": "person"},
+                      {"id": 4, "type": "person"}]  # fmt: skip
+    related = sample_client.get(path, headers=JIM).json()
+    assert related[:2] == [{"id": 3, "type": "company"}, {"id": 5, "type": "person"}]
+    assert len(related) == 4
 
 
 def test_related_people_drive_people_search(sample_client: TestClient) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from verdigris.domain.custom_fields import AVAILABLE_ON
 from verdigris.domain.declarations import DECLARATIONS, Declaration
 from verdigris.domain.declarations.fields import Joined, Null
 from verdigris.domain.definitions import Definition, Option
@@ -45,6 +46,8 @@ VALUES: dict[str, Any] = {
     "converted_contact_id": 12, "converted_at": 1_500_000_200, "email_domain": "x.example",
     "close_date": "1/15/2018", "priority": "High", "status": "Won", "win_probability": 40,
     "date_stage_changed": 1_500_000_300, "converted_unit": None, "converted_value": None,
+    "related_resource": {"id": 5, "type": "person"}, "due_date": 1_500_000_400,
+    "reminder_date": 1_500_000_350, "completed_date": None, "custom_activity_type_id": 3,
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from tests.search.reference import World
 from verdigris.domain.types import RecordType
 from verdigris.storage import schema
+from verdigris.storage.relations import relate
 from verdigris.storage.engine import write
 from verdigris.storage.search_rows import insert_records
 
@@ -315,8 +316,5 @@ def _opportunities(conn: Any, people: World) -> None:
                     "date_stage_changed": NOW,
                 },
             )
-            for p in o["related_people"]:
-                conn.execute(
-                    schema.opportunity_people.insert(),
-                    {"account_id": account, "opportunity_id": o["id"], "person_id": p},
-                )
+            for p in {*o["related_people"], o["primary_contact_id"]}:
+                relate(conn, account, (RecordType.OPPORTUNITY, o["id"]), (RecordType.PERSON, p))

@@ -21,6 +21,7 @@ from verdigris.domain.declarations.fields import (
     Integer,
     Number,
     Ref,
+    Related,
     Tags,
     Text,
     Timestamp,
@@ -91,6 +92,14 @@ def _(field: Entry) -> Schema:
 
 
 @field_schema.register
+def _(field: Related) -> Schema:
+    return {
+        "type": ["object", "null"],
+        "properties": {"id": _INT, "type": {"enum": [*field.types, None]}},
+    }
+
+
+@field_schema.register
 def _(field: Tags) -> Schema:
     return {"type": ["array", "null"], "items": {"type": "string"}}
 
@@ -135,6 +144,7 @@ _FILTER_SCHEMAS: dict[FilterKind, Schema] = {
     FilterKind.FOLLOWED: {"enum": [1, 2, None]},
     FilterKind.CHOICES: _STRINGS,
     FilterKind.CHOICE_IDS: _ID_LIST,
+    FilterKind.RELATED_IDS: _ID_LIST,
     FilterKind.AGE: _INT,
     FilterKind.CUSTOM_FIELDS: {
         "type": ["array", "object", "null"],

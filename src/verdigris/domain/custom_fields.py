@@ -17,7 +17,7 @@ DATA_TYPES = (
 TEXT_TYPES = frozenset({"String", "Text", "URL"})
 NUMBER_TYPES = frozenset({"Date", "Float", "Percentage", "Currency"})
 OPTION_TYPES = frozenset({"Dropdown", "MultiSelect"})
-AVAILABLE_ON = ("person", "lead", "company", "opportunity")
+AVAILABLE_ON = ("person", "lead", "company", "opportunity", "project", "task")
 
 
 def unset_value(data_type: str) -> object:

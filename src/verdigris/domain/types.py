@@ -16,6 +16,8 @@ class RecordType(IntEnum):
     LEAD = 2
     COMPANY = 3
     OPPORTUNITY = 4
+    TASK = 5
+    PROJECT = 6
 
     @property
     def api_name(self) -> str:

@@ -26,6 +26,7 @@ from verdigris.domain.declarations.fields import (
     Integer,
     Number,
     Ref,
+    Related,
     Tags,
     Text,
     Timestamp,
@@ -218,6 +219,25 @@ def _(field: Entries) -> Read:
         if not isinstance(value, list):
             raise BadRequest(f"{key}: must be a list")
         return [entry(f"{key}[{i}]", e) for i, e in enumerate(value)]
+
+    return read
+
+
+@field_reader.register
+def _(field: Related) -> Read:
+    types = field.types
+
+    def read(key: str, value: Any) -> dict[str, Any] | None:
+        """{"id", "type"} of one of `types`; null (or a null id) is "none"."""
+        if value is None:
+            return None
+        resource = v.mapping(key, value)
+        if resource.get("id") is None and resource.get("type") is None:
+            return None
+        kind = resource.get("type")
+        if kind not in types:
+            raise BadRequest(f"{key}.type: must be one of {', '.join(types)}")
+        return {"id": v.integer(f"{key}.id", resource.get("id")), "type": kind}
 
     return read
 

@@ -193,5 +193,6 @@ READERS: Mapping[FilterKind, Reader] = {
     FilterKind.OPPORTUNITIES: _ids,
     FilterKind.CHOICES: _choices,
     FilterKind.CHOICE_IDS: _choice_ids,
+    FilterKind.RELATED_IDS: _id_set,
 }
 """How each filter kind reads its value (custom fields: custom_field_filters.py)."""

@@ -24,6 +24,7 @@ from verdigris.domain.declarations.fields import (
     Null,
     Number,
     Ref,
+    Related,
     Tags,
     Text,
     Timestamp,
@@ -83,6 +84,13 @@ def _(field: Entry) -> str:
 @field_value.register
 def _(field: CustomFields) -> str:
     return f"custom_fields(row[{field.column!r}], definitions, type_name)"
+
+
+@field_value.register
+def _(field: Related) -> str:
+    none = "None" if field.null_when_none else '{"id": None, "type": None}'
+    found = '{"id": row["related_id"], "type": row["related_type"]}'
+    return f"({found} if row['related_id'] is not None else {none})"
 
 
 @field_value.register

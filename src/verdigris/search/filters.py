@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, union
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.declarations.declaration import Filter, FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS
 from verdigris.domain.numbers import INT64_MAX, INT64_MIN
+from verdigris.domain.types import RecordType
 from verdigris.parsing.terms import CustomFieldFilter, Equals, IdSet, Options
 from verdigris.search.custom_fields import custom_field_clause
 from verdigris.search.name_match import name_clause
@@ -112,14 +113,27 @@ def _maximum(scope: Scope, spec: Filter, value: float) -> Clause:
 
 
 def _opportunities(scope: Scope, spec: Filter, ids: tuple[int, ...]) -> Clause:
-    o, related = schema.opportunities, schema.opportunity_people
-    primary = select(o.c.primary_contact_id).where(
-        o.c.account_id == scope.account_id, in_values(o.c.id, ids)
+    """Related to one of the opportunities (a primary contact is related too)."""
+    r = schema.relations
+    related = select(r.c.other_id).where(
+        r.c.account_id == scope.account_id,
+        r.c.type == int(RecordType.OPPORTUNITY),
+        in_values(r.c.id, ids),
+        r.c.other_type == int(scope.record_type),
     )
-    others = select(related.c.person_id).where(
-        related.c.account_id == scope.account_id, in_values(related.c.opportunity_id, ids)
-    )
-    return scope.table.c.id.in_(union(primary, others))
+    return scope.table.c.id.in_(related)
+
+
+def _related_ids(scope: Scope, spec: Filter, value: IdSet) -> Clause:
+    """The record's related resource is one of the ids of type `spec.target`."""
+    table = scope.table
+    kind, related = table.c.related_type, table.c.related_id
+    parts: list[ColumnElement[bool]] = []
+    if value.ids:
+        parts.append(and_(kind == spec.target, in_values(related, value.ids)))
+    if value.none:
+        parts.append(kind.is_distinct_from(spec.target))
+    return or_(*parts)
 
 
 def _choices(scope: Scope, spec: Filter, names: tuple[str, ...]) -> Clause:
@@ -147,5 +161,6 @@ BUILDERS: Mapping[FilterKind, Build] = {
     FilterKind.OPPORTUNITIES: _opportunities,
     FilterKind.CHOICES: _choices,
     FilterKind.CHOICE_IDS: _choices,
+    FilterKind.RELATED_IDS: _related_ids,
     FilterKind.CUSTOM_FIELDS: _custom_fields,
 }

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import orjson
 
-from verdigris.domain.declarations import COMPANY, LEAD, OPPORTUNITY, PERSON
+from verdigris.domain.declarations import LEAD, PERSON
 from verdigris.errors import NotFound
 from verdigris.snapshot.format import FORMAT
+from verdigris.snapshot.references import HEADER_TYPES
 from verdigris.storage import export
 from verdigris.storage.engine import read
 
@@ -52,12 +53,13 @@ def _writer(out: TextIO | BinaryIO) -> Write:
 def _account(conn: Connection, account_id: int, write: Write) -> int:
     header: dict[str, Any] = {"id": account_id, "name": export.account_name(conn, account_id)}
     header |= export.lookup_sections(conn, account_id)
-    for decl in (COMPANY, OPPORTUNITY):
+    for decl in HEADER_TYPES:
         header[decl.plural] = [
             record
             for ids in export.id_batches(conn, account_id, decl.record_type, BATCH)
             for record in export.snapshot_records(conn, account_id, decl.record_type, ids)
         ]
+    header["relations"] = export.free_relations(conn, account_id)
     write(orjson.dumps(header)[:-1])  # left open for people and leads
     written = 0
     for decl in (PERSON, LEAD):

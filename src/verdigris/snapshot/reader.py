@@ -19,6 +19,7 @@ from verdigris.errors import SnapshotError
 from verdigris.snapshot import commands as c
 from verdigris.snapshot import format as fmt
 from verdigris.snapshot.record_checks import SECTIONS, section_error
+from verdigris.snapshot.references import header_references
 from verdigris.snapshot.stream import Piece, read_pieces
 
 Emit = Callable[[c.Command], None]
@@ -77,7 +78,8 @@ class Account:
     opened: bool = False
     ids: dict[str, IdSet] = field(default_factory=lambda: {"people": IdSet(), "leads": IdSet()})
     emails: set[str] = field(default_factory=set)
-    person_refs: dict[int, str] = field(default_factory=dict)
+    record_refs: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(people or leads, id) -> where a header section or a lead names it."""
 
     @property
     def id(self) -> int:
@@ -167,12 +169,7 @@ class Reader:
         if account.id in self.accounts:
             raise SnapshotError(f"{account.label}.id: duplicate account id {account.id}")
         account.opened = True
-        for i, opportunity in enumerate(account.sections.get("opportunities") or []):
-            where = f"{account.label}.opportunities[{i}] (id {opportunity['id']})"
-            if opportunity.get("primary_contact_id") is not None:
-                account.person_refs.setdefault(opportunity["primary_contact_id"], where)
-            for person_id in opportunity.get("related_people") or []:
-                account.person_refs.setdefault(person_id, f"{where}.related_people")
+        header_references(account)
         self.accounts.append(account.id)
         sections = account.sections
         self.broadcast(c.open_account(account.label, account.id, sections["name"], sections))
@@ -210,7 +207,7 @@ class Reader:
             contact = None if people else record.get("converted_contact_id")
             if type(contact) is int:
                 where = record_name(account.label, section, position + i, record)
-                account.person_refs.setdefault(contact, f"{where}.converted_contact_id")
+                account.record_refs.setdefault(("people", contact), f"{where}.converted_contact_id")
         return None
 
     @staticmethod
@@ -227,8 +224,9 @@ class Reader:
 
     def _end(self, account: Account) -> None:
         self._open(account)
-        for person_id, where in sorted(account.person_refs.items()):
-            if person_id not in account.ids["people"]:
-                raise SnapshotError(f"{where}: person {person_id} is not in this account")
+        for (section, record_id), where in sorted(account.record_refs.items()):
+            if record_id not in account.ids[section]:
+                noun = "person" if section == "people" else "lead"
+                raise SnapshotError(f"{where}: {noun} {record_id} is not in this account")
         self.broadcast(c.end_account(account.label, account.id))
         self.account = None

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache, singledispatch
 from typing import Any
 
-from verdigris.domain.declarations import COMPANY, OPPORTUNITY, Declaration, declaration
+from verdigris.domain.declarations import DECLARATIONS, Declaration, declaration
 from verdigris.domain.declarations.fields import (
     Address,
     Choice,
@@ -29,6 +29,7 @@ from verdigris.domain.declarations.fields import (
     Null,
     Number,
     Ref,
+    Related,
     Tags,
     Text,
     Timestamp,
@@ -41,6 +42,7 @@ from verdigris.snapshot.format import (
     INT,
     LOOKUP_SECTIONS,
     NUMBER,
+    RECORD_SECTIONS,
     REQ_INT,
     REQ_STR,
     STR,
@@ -132,6 +134,11 @@ def _(field: Entry) -> Check:
 
 
 @field_check.register
+def _(field: Related) -> Check:
+    return nullable(obj({"id": INT, "type": nullable(one_of(*field.types))}))
+
+
+@field_check.register
 def _(field: Tags) -> Check:
     return list_of(REQ_STR)
 
@@ -176,12 +183,26 @@ def record_check(record_type: RecordType) -> Check:
     return obj(checks, required=required)
 
 
-SECTIONS: dict[str, Check] = LOOKUP_SECTIONS | {
-    "companies": list_of(record_check(COMPANY.record_type)),
-    "opportunities": list_of(record_check(OPPORTUNITY.record_type)),
-}
-"""Every section of an account that comes before its people and leads."""
+_TYPES = one_of(*(d.name for d in DECLARATIONS))
+RELATION = obj(
+    {"type": _TYPES, "id": REQ_INT, "other_type": _TYPES, "other_id": REQ_INT},
+    required=("type", "id", "other_type", "other_id"),
+)
+SECTIONS: dict[str, Check] = (
+    LOOKUP_SECTIONS
+    | {
+        d.plural: list_of(record_check(d.record_type))
+        for d in DECLARATIONS
+        if d.plural not in RECORD_SECTIONS
+    }
+    | {"relations": list_of(RELATION)}
+)
+"""Every section of an account that comes before its people and leads: lookups, the
+record types other than people and leads, and relations beyond those records hold."""
 
 
 def section_error(section: str, rows: Any) -> str | None:
-    return SECTIONS[section](rows) or duplicate_error(section, rows)
+    error = SECTIONS[section](rows)
+    if error or section == "relations":  # a record may be in many relations
+        return error
+    return duplicate_error(section, rows)

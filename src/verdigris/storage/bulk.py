@@ -22,16 +22,21 @@ from typing import Any
 from sqlalchemy import Connection, Index, Table, delete, select, text
 from sqlalchemy.dialects import postgresql
 
-from verdigris.domain.declarations import COMPANY, OPPORTUNITY
+from verdigris.domain.declarations import DECLARATIONS
 from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import RecordType
 from verdigris.storage import schema
-from verdigris.storage.header_rows import header_rows, or_now
+from verdigris.storage.dialect import insert_ignore
+from verdigris.storage.header_rows import header_rows, or_now, relation_rows
 from verdigris.storage.load_transaction import timed
 from verdigris.storage.projection import CHILD_COLUMNS, project
 from verdigris.storage.search_rows import CHILD_TABLES, variant_depth
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
+HEADER_TYPES = tuple(
+    d for d in DECLARATIONS if d.record_type not in (RecordType.PERSON, RecordType.LEAD)
+)
+"""Every record type but people and leads comes whole in an account's header."""
 _VARIANT_COLUMNS = ("account_id", "variant", "token")
 BIG_TABLES: tuple[Table, ...] = (schema.people, schema.leads, *CHILD_TABLES, schema.followers)
 INDEX_BUILD_CACHE_KIB = 8192
@@ -60,6 +65,7 @@ class BulkWriter:
         self.staging = False
         self.account_id = 0
         self.vocabulary: set[str] = set()
+        self.relations: list[dict[str, Any]] = []
 
     def account_exists(self, account_id: int) -> bool:
         a = schema.accounts
@@ -164,12 +170,13 @@ class BulkWriter:
         for table, rows in header_rows(account_id, sections, self.now):
             if rows:
                 self.conn.execute(table.insert(), rows)
+        self.relations = relation_rows(account_id, sections.get("relations") or ())
         return self._header_records(account_id, sections)
 
     def _header_records(self, account_id: int, sections: Mapping[str, Any]) -> Counter[CounterKey]:
         types = {d["id"]: d["data_type"] for d in sections.get("custom_field_definitions") or ()}
         counts: Counter[CounterKey] = Counter()
-        for decl in (COMPANY, OPPORTUNITY):
+        for decl in HEADER_TYPES:
             records = [r | {"date_created": or_now(r.get("date_created"), self.now)}
                        for r in sections.get(decl.plural) or ()]  # fmt: skip
             projection = project(account_id, decl.record_type, records, types)
@@ -213,9 +220,12 @@ class BulkWriter:
             self._stage_variants(columns, rows)
 
     def end_account(self, counters: Batch) -> None:
-        """The account's counters, and its staged token variants (see move_variants)."""
+        """The account's counters, its staged token variants (see move_variants), and the
+        relations its file lists beside those its records hold (some may be both)."""
         self.write([counters])
         self.move_variants()
+        insert_ignore(self.conn, schema.relations, self.relations)
+        self.relations = []
 
     def move_variants(self) -> None:
         """Move the staged token variants into their table, in key order.

@@ -17,7 +17,7 @@ from functools import singledispatch
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, Text, text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, String, Text, text
 
 from verdigris.domain.declarations import Declaration
 from verdigris.domain.declarations.declaration import FilterKind
@@ -37,6 +37,7 @@ from verdigris.domain.declarations.fields import (
     Null,
     Number,
     Ref,
+    Related,
     Tags,
     Timestamp,
 )
@@ -255,6 +256,23 @@ def _(field: Entry) -> list[str]:
     return [text, f"sort_key(v.get({field.item!r})) if type(v) is dict else None"]
 
 
+@field_columns.register
+def _(field: Related) -> list[Column[Any]]:
+    return [Column("related_type", String(16)), Column("related_id", BigInteger)]
+
+
+@field_values.register
+def _(field: Related) -> list[str]:
+    return [f"*related_values(get({field.name!r}))"]
+
+
+def related_values(resource: object) -> tuple[str | None, int | None]:
+    """(type, id) of a related resource `{"id", "type"}`, or (None, None)."""
+    if type(resource) is dict and resource.get("id") is not None:
+        return resource.get("type"), resource.get("id")
+    return None, None
+
+
 @field_columns.register(Tags)
 @field_columns.register(JsonList)
 def _(field: Field) -> list[Column[Any]]:
@@ -290,6 +308,7 @@ def _(field: Flag) -> list[str]:
 ROW_FUNCTIONS: dict[str, Any] = {
     "sort_key": sort_key, "folds": folds, "dumps": dumps, "list_json": list_json,
     "first_key": first_key, "address_values": address_values,
+    "related_values": related_values,
 }  # fmt: skip
 RowFunction = Callable[[int, Record, CustomValues], tuple[Any, ...]]
 
@@ -326,7 +345,7 @@ def indexed_columns(declaration: Declaration) -> list[str]:
     or reference filter's column, and counted references (their delete cascades)."""
     columns = [s.column for s in declaration.sorts]
     kinds = (FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.REF_IDS, FilterKind.CHOICES,
-             FilterKind.CHOICE_IDS)  # fmt: skip
+             FilterKind.CHOICE_IDS, FilterKind.RELATED_IDS)  # fmt: skip
     columns += [f.column for f in declaration.filters if f.kind in kinds and f.column]
     columns += [r.column for r in declaration.counted]
     return list(dict.fromkeys(columns))

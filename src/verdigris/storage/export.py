@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, case, select
 
 from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.fields import Flag
@@ -107,8 +107,9 @@ def snapshot_records(
             record |= values[record["id"]]
     if record_type is RecordType.OPPORTUNITY:
         related = _related_people(conn, account_id, ids)
-        for record in records:
-            record["related_people"] = related.get(record["id"], [])
+        for record in records:  # the primary contact's relation comes with the field
+            people = related.get(record["id"], [])
+            record["related_people"] = [p for p in people if p != record["primary_contact_id"]]
     return records
 
 
@@ -143,13 +144,46 @@ def _stored(
 
 
 def _related_people(conn: Connection, account_id: int, ids: Sequence[int]) -> dict[int, list[int]]:
-    op = schema.opportunity_people
+    r = schema.relations
     query = (
-        select(op.c.opportunity_id, op.c.person_id)
-        .where(op.c.account_id == account_id, op.c.opportunity_id.between(min(ids), max(ids)))
-        .order_by(op.c.opportunity_id, op.c.person_id)
+        select(r.c.id, r.c.other_id)
+        .where(r.c.account_id == account_id, r.c.type == int(RecordType.OPPORTUNITY))
+        .where(r.c.id.between(min(ids), max(ids)), r.c.other_type == int(RecordType.PERSON))
+        .order_by(r.c.id, r.c.other_id)
     )
     found: dict[int, list[int]] = {}
     for row in conn.execute(query):
-        found.setdefault(row.opportunity_id, []).append(row.person_id)
+        found.setdefault(row.id, []).append(row.other_id)
     return found
+
+
+def free_relations(conn: Connection, account_id: int) -> list[dict[str, Any]]:
+    """The relations no record holds in a field, as a snapshot's `relations` section.
+
+    Every relation of a person with a company, of an opportunity with a company, and of
+    a task with anything is held in a field (domain/relations.py), and an opportunity's
+    people are written with it: what is left are a project's relations other than its
+    related resource."""
+    r, p = schema.relations, schema.projects
+    project, task = int(RecordType.PROJECT), int(RecordType.TASK)
+    held = (
+        (p.c.account_id == r.c.account_id) & (p.c.id == r.c.id)
+        & (p.c.related_id == r.c.other_id) & (p.c.related_type == _type_name(r.c.other_type))
+    )  # fmt: skip
+    query = (
+        select(r.c.id, r.c.other_type, r.c.other_id)
+        .where(r.c.account_id == account_id, r.c.type == project, r.c.other_type != task)
+        .where(~select(p.c.id).where(held).exists())
+        .order_by(r.c.id, r.c.other_type, r.c.other_id)
+    )
+    return [
+        {"type": "project", "id": row.id, "other_type": RecordType(row.other_type).api_name,
+         "other_id": row.other_id}
+        for row in conn.execute(query)
+    ]  # fmt: skip
+
+
+def _type_name(code: Any) -> Any:
+    """The api name of a record type code, in SQL."""
+    whens = [(code == int(kind), kind.api_name) for kind in RecordType]
+    return case(*whens, else_=None)

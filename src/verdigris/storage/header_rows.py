@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from verdigris.domain.types import RecordType
 from verdigris.storage import schema
 from verdigris.storage.accounts import hash_token
 from verdigris.storage.columns import dumps
@@ -42,10 +43,38 @@ def header_rows(
         (schema.custom_field_options, [base | {"definition_id": d["id"], "id": o["id"],
                                                "name": o["name"], "rank": o.get("rank") or 0}
                                        for d in definitions for o in d.get("options") or []]),
-        (schema.opportunity_people, [base | {"opportunity_id": o["id"], "person_id": p}
-                                     for o in opportunities
-                                     for p in sorted(set(o.get("related_people") or []))]),
+        (schema.relations, related_people_rows(account_id, opportunities)),
     ]  # fmt: skip
+
+
+def relation_rows(account_id: int, relations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Both directions of each relation of a snapshot's `relations` section."""
+    rows = []
+    for r in relations:
+        kind, other = RecordType.from_api_name(r["type"]), RecordType.from_api_name(r["other_type"])
+        base = {"account_id": account_id}
+        rows.append(base | {"type": int(kind), "id": r["id"], "other_type": int(other),
+                            "other_id": r["other_id"]})  # fmt: skip
+        rows.append(base | {"type": int(other), "id": r["other_id"], "other_type": int(kind),
+                            "other_id": r["id"]})  # fmt: skip
+    return rows
+
+
+def related_people_rows(
+    account_id: int, opportunities: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Both directions of each opportunity's related people (its primary contact's
+    relation comes with the record itself, from projection.py)."""
+    opportunity, person = int(RecordType.OPPORTUNITY), int(RecordType.PERSON)
+    rows = []
+    for o in opportunities:
+        for p in sorted(set(o.get("related_people") or []) - {o.get("primary_contact_id")}):
+            base = {"account_id": account_id}
+            rows.append(base | {"type": opportunity, "id": o["id"], "other_type": person,
+                                "other_id": p})  # fmt: skip
+            rows.append(base | {"type": person, "id": p, "other_type": opportunity,
+                                "other_id": o["id"]})  # fmt: skip
+    return rows
 
 
 def _named(base: dict[str, Any], rows: Any) -> list[dict[str, Any]]:

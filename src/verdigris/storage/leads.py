@@ -8,7 +8,6 @@ from sqlalchemy import Connection, select
 from verdigris.domain.types import Record, RecordType
 from verdigris.parsing.records import Changes
 from verdigris.storage import schema
-from verdigris.storage.cascade import forget_record
 from verdigris.storage.ids import next_id
 from verdigris.storage.rules import Rules
 
@@ -25,9 +24,6 @@ class LeadRules(Rules):
             new["status_id"] = default_status_id(conn, account_id)
         if old is None or new["status_id"] != old["status_id"]:
             new["date_status_changed"] = now
-
-    def after_delete(self, conn: Connection, account_id: int, old: Record) -> None:
-        forget_record(conn, account_id, LEAD, old)
 
 
 def default_status_id(conn: Connection, account_id: int) -> int:

@@ -12,7 +12,6 @@ from verdigris.domain.types import Record, RecordType
 from verdigris.errors import NotFound, Unprocessable
 from verdigris.parsing.records import Changes
 from verdigris.storage import schema
-from verdigris.storage.cascade import forget_record
 from verdigris.storage.ids import lock
 from verdigris.storage.projection import record_emails
 from verdigris.storage.records import get_record
@@ -30,9 +29,6 @@ class PersonRules(Rules):
             if old is not None:  # a create's id sequence lock already serialises it
                 lock(conn, account_id, "person")
             check_unique_emails(conn, account_id, new)
-
-    def after_delete(self, conn: Connection, account_id: int, old: Record) -> None:
-        forget_record(conn, account_id, PERSON, old)
 
 
 def fetch_person_by_email(conn: Connection, account_id: int, email: str) -> Record:

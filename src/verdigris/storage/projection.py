@@ -18,7 +18,7 @@ from typing import Any
 
 from verdigris.domain import custom_fields as cf
 from verdigris.domain.declarations import declaration
-from verdigris.domain.declarations.fields import ADDRESS_KEYS
+from verdigris.domain.declarations.fields import ADDRESS_KEYS, Ref, Related
 from verdigris.domain.text import match_key, name_tokens, phone_digits
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage.columns import (
@@ -29,6 +29,7 @@ from verdigris.storage.columns import (
     row_function,
     stored_fields,
 )
+from verdigris.storage.schema import TYPE_OF_TABLE
 
 CustomFieldTypes = dict[int, str]
 """Definition id -> data type, for the definitions of one account."""
@@ -42,6 +43,7 @@ CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
     "record_socials": (*_KEYS, "url_key"),
     "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
     "name_tokens": ("account_id", "record_type", "token", "record_id"),
+    "relations": ("account_id", "type", "id", "other_type", "other_id"),
 }
 """Column order of child rows, by table name."""
 FOLLOWER_COLUMNS = ("account_id", "record_type", "user_id", "record_id")
@@ -59,6 +61,10 @@ class Layout:
     row: RowFunction
     counted: tuple[tuple[str, int], ...]
     converted_at: int | None
+    references: tuple[tuple[str, int], ...]
+    """Related references: (field, the type code of the record it names)."""
+    resources: tuple[str, ...]
+    """Related resource fields ({"id", "type"})."""
 
 
 @cache
@@ -70,7 +76,13 @@ def layout(record_type: RecordType) -> Layout:
     if decl.address is not None:
         counted += [(part, columns.index(match)) for part, (_, match) in ADDRESS_KEYS.items()]
     converted = None if decl.converted_column is None else columns.index(decl.converted_column)
-    return Layout(columns, row_function(fields), tuple(counted), converted)
+    references = tuple(
+        (f.name, int(TYPE_OF_TABLE[f.target]))
+        for f in decl.fields
+        if isinstance(f, Ref) and f.related
+    )
+    resources = tuple(f.name for f in decl.fields if isinstance(f, Related))
+    return Layout(columns, row_function(fields), tuple(counted), converted, references, resources)
 
 
 def custom_value_map(entries: object) -> CustomValues:
@@ -108,6 +120,7 @@ class Projection:
             self.children["custom_field_values"],
             self.children["name_tokens"],
         )
+        self.relations = self.children["relations"]
         self.looked_up = [(f.name, f.item, _LOOKUP_KEY[f.child], self.children[f.child])
                           for f in decl.looked_up if f.child]  # fmt: skip
         self.has_tags, self.has_tokens = decl.tags is not None, decl.name_tokens
@@ -135,10 +148,27 @@ class Projection:
             tokens = name_tokens(record.get("name"))
             for token in sorted(set(tokens)) if len(tokens) > 1 else tokens:
                 self.tokens.append((account_id, kind, token, record_id))
+        self._followers(record, account_id, kind, record_id)
+        if self.layout.references or self.layout.resources:
+            self._relations(record, account_id, kind, record_id)
+
+    def _followers(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
         followers = record.get("followers")
         if followers:
             for user_id in sorted(set(followers)):
                 self.followers.append((account_id, kind, user_id, record_id))
+
+    def _relations(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
+        """Both directions of each relation the record holds in its fields."""
+        held = {(other, value) for name, other in self.layout.references
+                if (value := record.get(name)) is not None}  # fmt: skip
+        for name in self.layout.resources:
+            resource = record.get(name)
+            if type(resource) is dict and resource.get("id") is not None:
+                held.add((int(RecordType.from_api_name(resource["type"])), resource["id"]))
+        for other, other_id in sorted(held):
+            self.relations.append((account_id, kind, record_id, other, other_id))
+            self.relations.append((account_id, other, other_id, kind, record_id))
 
     def _tags(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
         tags = tag_keys(record)

@@ -1,6 +1,6 @@
 """What one record type adds to the generic writes of writes.py: hooks that run inside
 the write's transaction. The base hooks do nothing; each type's module (people.py,
-leads.py, companies.py, opportunities.py) overrides the ones it needs."""
+leads.py, opportunities.py, tasks.py) overrides the ones it needs."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 
-from verdigris.domain.declarations import COMPANY, LEAD, OPPORTUNITY, PERSON, Declaration
+from verdigris.domain.declarations import DECLARATIONS, Declaration
 from verdigris.domain.types import RecordType
 from verdigris.storage.columns import LookupKey, record_columns, record_indexes
 
@@ -155,25 +155,27 @@ def _record_table(declaration: Declaration, *extra: Any) -> Table:
     )
 
 
-people = _record_table(PERSON)
-leads = _record_table(LEAD)
-companies = _record_table(COMPANY)
-opportunities = _record_table(OPPORTUNITY)
-RECORD_TABLES: dict[RecordType, Table] = {
-    PERSON.record_type: people,
-    LEAD.record_type: leads,
-    COMPANY.record_type: companies,
-    OPPORTUNITY.record_type: opportunities,
-}
+RECORD_TABLES: dict[RecordType, Table] = {d.record_type: _record_table(d) for d in DECLARATIONS}
+people = RECORD_TABLES[RecordType.PERSON]
+leads = RECORD_TABLES[RecordType.LEAD]
+companies = RECORD_TABLES[RecordType.COMPANY]
+opportunities = RECORD_TABLES[RecordType.OPPORTUNITY]
+tasks = RECORD_TABLES[RecordType.TASK]
+projects = RECORD_TABLES[RecordType.PROJECT]
+TYPE_OF_TABLE: dict[str, RecordType] = {str(t.name): k for k, t in RECORD_TABLES.items()}
 
-opportunity_people = Table(
-    "opportunity_people",
+# Related items (storage/relations.py): one row per direction of each relation, so a
+# record's relations are the key range of its (type, id) whichever side it is on.
+relations = Table(
+    "relations",
     metadata,
     _id("account_id"),
-    _id("opportunity_id"),
-    _id("person_id"),
-    PrimaryKeyConstraint("account_id", "opportunity_id", "person_id"),
-    Index("ix_opportunity_people_person", "account_id", "person_id"),
+    Column("type", SmallInteger, nullable=False),
+    _id(),
+    Column("other_type", SmallInteger, nullable=False),
+    _id("other_id"),
+    PrimaryKeyConstraint("account_id", "type", "id", "other_type", "other_id"),
+    **ROW_IN_KEY,
 )
 
 

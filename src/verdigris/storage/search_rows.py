@@ -100,7 +100,8 @@ def _insert_children(
     batches: dict[str, list[dict[str, Any]]] = {t.name: [] for t in CHILD_TABLES}
     for record in records:
         for name, rows in child_rows(account_id, record_type, record, types).items():
-            batches[name].extend(rows)
+            if name in batches:  # relations: relations.sync keeps them on this path
+                batches[name].extend(rows)
     for table in CHILD_TABLES:
         if batches[table.name]:
             conn.execute(table.insert(), batches[table.name])

@@ -21,6 +21,7 @@ from verdigris.domain.declarations.fields import (
     Entries,
     Field,
     JsonList,
+    Related,
     Tags,
     Text,
     Timestamp,
@@ -30,8 +31,8 @@ from verdigris.domain.names import derive_names
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import Unprocessable
 from verdigris.parsing.records import Changes
-from verdigris.storage import events
-from verdigris.storage.companies import CompanyRules
+from verdigris.storage import events, relations
+from verdigris.storage.cascade import forget_record
 from verdigris.storage.ids import lock, next_id
 from verdigris.storage.leads import LeadRules
 from verdigris.storage.lookups import require_row
@@ -40,12 +41,14 @@ from verdigris.storage.people import PersonRules
 from verdigris.storage.records import custom_field_definitions, get_record, get_stored
 from verdigris.storage.rules import Rules
 from verdigris.storage.search_rows import delete_records, insert_records, replace_record
+from verdigris.storage.tasks import ProjectRules, TaskRules
 
 RULES: dict[RecordType, Rules] = {
     RecordType.PERSON: PersonRules(),
     RecordType.LEAD: LeadRules(),
-    RecordType.COMPANY: CompanyRules(),
     RecordType.OPPORTUNITY: OpportunityRules(),
+    RecordType.TASK: TaskRules(),
+    RecordType.PROJECT: ProjectRules(),
 }
 
 
@@ -65,6 +68,11 @@ def empty_value(field: Field, now: int) -> Any:
 @empty_value.register(CustomFields)
 def _(field: Field, now: int) -> Any:
     return []
+
+
+@empty_value.register
+def _(field: Related, now: int) -> Any:
+    return None if field.null_when_none else {"id": None, "type": None}
 
 
 @empty_value.register
@@ -147,6 +155,7 @@ def create_record(
     rules = rules_for(record_type)
     rules.prepare(conn, account_id, None, record, changes, now)
     insert_records(conn, account_id, record_type, [record], custom_types(definitions))
+    relations.sync(conn, account_id, record_type, None, record)
     rules.after_write(conn, account_id, record, changes, now)
     events.emit(conn, account_id, [events.Change(decl.name, "new", record["id"])])
     return get_record(conn, account_id, record_type, record["id"])
@@ -186,6 +195,7 @@ def store_update(
     rules = rules_for(record_type)
     rules.prepare(conn, account_id, old, new, changes, now)
     replace_record(conn, account_id, record_type, old, new, custom_types(definitions))
+    relations.sync(conn, account_id, record_type, old, new)
     rules.after_write(conn, account_id, new, changes, now)
     stored = get_record(conn, account_id, record_type, new["id"])
     updated = events.updated_fields(old, stored)
@@ -203,6 +213,8 @@ def delete_record(
     old = get_stored(conn, account_id, record_type, record_id)
     lock(conn, account_id, decl.name)  # seeds the counter first: a deleted id is never reused
     delete_records(conn, account_id, record_type, [old])
+    relations.forget(conn, account_id, (record_type, record_id))
+    forget_record(conn, account_id, record_type, old)
     rules_for(record_type).after_delete(conn, account_id, old)
     events.emit(conn, account_id, [events.Change(decl.name, "delete", record_id)])
     return {"id": record_id, "is_deleted": True}

@@ -1,7 +1,14 @@
 """One APIRouter per resource: the generic record routes of every declared type
 (records.py) and each type's own routes."""
 
-from verdigris.api.routes import activities, follows, leads, lookups, opportunities, people
+from verdigris.api.routes import (
+    activities,
+    follows,
+    leads,
+    lookups,
+    people,
+    related,
+)
 from verdigris.api.routes.opportunities import RELATED_PEOPLE
 from verdigris.api.routes.records import record_router
 from verdigris.domain.types import RecordType
@@ -10,12 +17,14 @@ from verdigris.parsing.relations import opportunity_extras
 ROUTERS = [
     people.router,
     leads.router,
-    opportunities.router,
     follows.router,
     record_router(RecordType.PERSON),
     record_router(RecordType.LEAD),
     record_router(RecordType.COMPANY),
     record_router(RecordType.OPPORTUNITY, opportunity_extras(), RELATED_PEOPLE),
+    record_router(RecordType.TASK),
+    record_router(RecordType.PROJECT),
+    related.router,
     lookups.router,
     activities.router,
 ]

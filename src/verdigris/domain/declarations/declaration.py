@@ -44,6 +44,7 @@ class FilterKind(Enum):
     OPPORTUNITIES = "opportunities"  # primary contact of, or related to, the opportunities
     CHOICES = "choices"  # a choice column is one of the names (case-insensitive)
     CHOICE_IDS = "choice_ids"  # a choice column is one of the names numbered 0, 1, ...
+    RELATED_IDS = "related_ids"  # the related record is one of the `target` ids (-2: none)
     CUSTOM_FIELDS = "custom_fields"  # every entry holds
 
 
@@ -51,7 +52,8 @@ class FilterKind(Enum):
 class Filter:
     """A search key and how it matches. `column` is what it compares; REF_IDS filters
     with `none` take -2 for "no value"; MINIMUM/MAXIMUM of a `number` take any number
-    (else an integer); CHOICES and CHOICE_IDS match the `choices` of their column."""
+    (else an integer); CHOICES and CHOICE_IDS match the `choices` of their column;
+    RELATED_IDS the related record of type `target`."""
 
     key: str
     kind: FilterKind
@@ -60,6 +62,7 @@ class Filter:
     number: bool = False
     alias_of: str | None = None
     choices: tuple[str, ...] = ()
+    target: str | None = None
 
 
 @dataclass(frozen=True)

@@ -99,10 +99,13 @@ class Number(Field):
 @dataclass(frozen=True, kw_only=True)
 class Ref(Field):
     """The id of a row of the account's `target` table, or null. `counted` references
-    keep a count per value (X-PW-TOTAL of a one-value filter is a point read)."""
+    keep a count per value (X-PW-TOTAL of a one-value filter is a point read);
+    `related` ones are also relations of the relation store (a person's company, an
+    opportunity's company and primary contact), kept in step on every write."""
 
     target: str
     counted: bool = False
+    related: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,6 +156,16 @@ class Entry(Field):
     categories: tuple[str, ...]
     child: str | None = None
     first_key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Related(Field):
+    """One related record `{"id", "type"}` of one of `types`, kept in the relation store
+    too (a task's `related_resource`); shown as `{"id": null, "type": null}` when none,
+    or as null when `null_when_none` (a project's)."""
+
+    types: tuple[str, ...]
+    null_when_none: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,7 +23,7 @@ PERSON = Declaration(
     fields=(
         c.ID, c.NAME, c.PREFIX, c.FIRST_NAME, c.MIDDLE_NAME, c.LAST_NAME, c.SUFFIX,
         c.ADDRESS, c.ASSIGNEE,
-        Ref(name="company_id", writable=True, target="companies", counted=True),
+        Ref(name="company_id", writable=True, target="companies", counted=True, related=True),
         Joined(name="company_name", via="company_id", target="companies"),
         Ref(name="contact_type_id", writable=True, target="contact_types", counted=True),
         c.DETAILS,
