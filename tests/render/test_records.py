@@ -15,12 +15,12 @@ from verdigris.render.records import renderer
 from verdigris.storage.projection import table_row
 
 DEFINITIONS = (
-    Definition(6, "First Met", "Date", ("person", "lead", "company", "opportunity")),
+    Definition(6, "First Met", "Date", AVAILABLE_ON),
     Definition(
         8,
         "Region",
         "Dropdown",
-        ("person", "lead", "company", "opportunity"),
+        AVAILABLE_ON,
         (Option(20, "East", 0),),
     ),  # fmt: skip
 )

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from tests.search.reference import World
 from verdigris.domain.types import RecordType
 from verdigris.storage import schema
-from verdigris.storage.relations import relate
 from verdigris.storage.engine import write
+from verdigris.storage.relations import relate
 from verdigris.storage.search_rows import insert_records
 
 NOW = 1_700_000_000
