@@ -131,3 +131,53 @@ def test_postgres_upgrade_from_0003_collates_lookup_keys_c(empty_postgres: str) 
             declared = column.type.dialect_impl(engine.dialect)
             expected = getattr(declared, "collation", None)
             assert collations.get(f"{table.name}.{column.name}") == expected, column
+
+
+_OLD_ROWS = (
+    "INSERT INTO accounts VALUES (1, 'A')",
+    "INSERT INTO companies (account_id, id, name, name_key, address, assignee_id, "
+    "contact_type_id, details, email_domain, phone_numbers, socials, tags, websites, "
+    "custom_fields, interaction_count, date_created, date_modified) VALUES (1, 3, 'Acme', "
+    "'acme', '{\"city\": \"Scranton\"}', 2, NULL, NULL, 'acme.example', "
+    "'[{\"number\": \"570-555\", \"category\": \"work\"}]', '[]', '[\"VIP\"]', '[]', '{}', 0, "
+    "10, 10)",
+    "INSERT INTO opportunities (account_id, id, name, name_key, primary_contact_id, company_id, "
+    "doc, date_created, date_modified) VALUES (1, 4, 'Deal', 'deal', 7, 3, "
+    '\'{"status": "Won", "monetary_value": 2500, "tags": ["big"]}\', 20, 20)',
+    "INSERT INTO opportunity_people VALUES (1, 4, 8)",
+    "INSERT INTO people (account_id, id, name, company_id, phone_numbers, socials, tags, "
+    "websites, custom_fields, date_created, date_modified, interaction_count, emails, "
+    "leads_converted_from) VALUES (1, 7, 'Jim', 3, '[]', '[]', '[]', '[]', '{}', 1, 1, 0, "
+    "'[]', '[]')",
+)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def test_upgrade_from_0004_declares_companies_opportunities_and_relations(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        url = request.getfixturevalue("empty_postgres")
+    engine = _upgraded_from(url, "0004", *_OLD_ROWS)
+    with engine.connect() as conn:
+        sql = conn.exec_driver_sql
+        company = sql("SELECT city_key, phone_key, email_domain_key FROM companies").one()
+        opportunity = sql("SELECT status, monetary_value, tags FROM opportunities").one()
+        tags = sql("SELECT record_type, record_id, tag_key FROM record_tags ORDER BY 1").all()
+        counts = dict(sql("SELECT record_type || ':' || field || '=' || value, n "
+                          "FROM value_counts").all())  # fmt: skip
+        relations = sql("SELECT type, id, other_type, other_id FROM relations "
+                        "ORDER BY 1, 2, 3, 4").all()  # fmt: skip
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert tuple(company) == ("scranton", "570-555", "acme.example")
+    assert tuple(opportunity) == ("Won", 2500.0, '["big"]')
+    assert tags == [(3, 3, "vip"), (4, 4, "big")]
+    assert counts["3:*="] == 1 and counts["3:city=scranton"] == 1 and counts["4:tag=big"] == 1
+    assert relations == [(1, 7, 3, 3), (1, 7, 4, 4), (1, 8, 4, 4), (3, 3, 1, 7), (3, 3, 4, 4),
+                         (4, 4, 1, 7), (4, 4, 1, 8), (4, 4, 3, 3)]  # fmt: skip
+    assert differences == []

@@ -329,6 +329,12 @@ def row_function(fields: Sequence[Field]) -> RowFunction:
     return namespace["row"]  # type: ignore[no-any-return]
 
 
+def value_columns(field: Field) -> list[str]:
+    """The columns holding a field's value as rendered (not its search keys)."""
+    columns = [str(c.name) for c in field_columns(field)]
+    return columns if isinstance(field, Related) else columns[:1]
+
+
 def stored_fields(declaration: Declaration) -> tuple[Field, ...]:
     """Every field with columns, in table order: the shown ones, then the stored-only."""
     return (*declaration.fields, *declaration.stored)

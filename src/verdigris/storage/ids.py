@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Connection, func, select, update
 
+from verdigris.domain.declarations import DECLARATIONS
 from verdigris.storage import schema
 from verdigris.storage.dialect import insert_ignore
 
 _ID_COLUMNS: dict[str, Column[int]] = {
-    "person": schema.people.c.id,
-    "lead": schema.leads.c.id,
-    "company": schema.companies.c.id,
-    "opportunity": schema.opportunities.c.id,
+    **{d.name: schema.RECORD_TABLES[d.record_type].c.id for d in DECLARATIONS},
     "activity": schema.activities.c.id,
     "custom_field_definition": schema.custom_field_definitions.c.id,
     "custom_field_option": schema.custom_field_options.c.id,
@@ -26,6 +24,9 @@ _ID_COLUMNS: dict[str, Column[int]] = {
     "lead_status": schema.lead_statuses.c.id,
     "activity_type": schema.activity_types.c.id,
     "user": schema.users.c.id,
+    "pipeline": schema.pipelines.c.id,
+    "pipeline_stage": schema.pipeline_stages.c.id,
+    "loss_reason": schema.loss_reasons.c.id,
 }
 
 

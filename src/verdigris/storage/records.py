@@ -22,7 +22,7 @@ from verdigris.domain.types import Record, RecordType
 from verdigris.errors import NotFound
 from verdigris.render.records import renderer
 from verdigris.storage import schema
-from verdigris.storage.columns import field_columns
+from verdigris.storage.columns import value_columns
 
 
 def _definitions_query() -> Select[Any]:
@@ -64,7 +64,7 @@ def _rows_query(record_type: RecordType) -> Select[Any]:
     decl = declaration(record_type)
     table = schema.RECORD_TABLES[record_type]
     stored = (*decl.fields, *decl.stored)
-    columns: list[ColumnElement[Any]] = [table.c[f.column] for f in stored if field_columns(f)]
+    columns: list[ColumnElement[Any]] = [table.c[c] for f in stored for c in value_columns(f)]
     joined: FromClause = table
     for join in decl.joins:
         target = schema.metadata.tables[join.target].alias(f"joined_{join.name}")
