@@ -58,6 +58,18 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     return tokens
 
 
+GRAM = 3
+"""Substring search looks a name up by the names' three-character pieces."""
+
+
+def grams(key: str | None) -> tuple[str, ...]:
+    """The distinct three-character pieces of a folded name, in the order they come
+    (none for a shorter name)."""
+    if not key or len(key) < GRAM:
+        return ()
+    return tuple(dict.fromkeys(key[i : i + GRAM] for i in range(len(key) - GRAM + 1)))
+
+
 def edit_budget(token: str) -> int:
     """Elasticsearch fuzziness AUTO: edits allowed for a query token of this length."""
     if len(token) <= 2:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.declarations.declaration import Filter, FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS
 from verdigris.domain.numbers import INT64_MAX, INT64_MIN
+from verdigris.domain.text import grams
 from verdigris.domain.types import RecordType
 from verdigris.parsing.terms import CustomFieldFilter, Equals, IdSet, Options
 from verdigris.search.custom_fields import custom_field_clause
@@ -26,6 +27,10 @@ from verdigris.storage.dialect import AnyCase, in_values
 
 Clause = ColumnElement[bool]
 Build = Callable[[Scope, Filter, Any], Clause]
+MAX_GRAMS = 3
+"""Pieces of a substring query looked up; LIKE checks the rest."""
+COMMON_GRAM = 5_000
+"""A piece held by more names than this narrows a search too little to pay for itself."""
 
 
 def clause(scope: Scope, spec: Filter, value: Any) -> Clause:
@@ -52,7 +57,34 @@ def _fuzzy_name(scope: Scope, spec: Filter, query: str) -> Clause:
 
 
 def _name_contains(scope: Scope, spec: Filter, text: str) -> Clause:
-    return _column(scope, spec).contains(text.casefold(), autoescape=True)
+    """A case-insensitive substring of the name: the candidates are the names holding the
+    query's rarest pieces, confirmed by LIKE. When every piece is common (or the query is
+    shorter than one), LIKE reads the name index instead: fewer steps than the pieces'."""
+    key = text.casefold()
+    contains = _column(scope, spec).contains(key, autoescape=True)
+    found = schema.name_grams
+    rare = _rare_grams(scope, grams(key))
+    return and_(*(scope.child_ids(found, found.c.gram == g) for g in rare), contains)
+
+
+def _rare_grams(scope: Scope, pieces: tuple[str, ...]) -> list[str]:
+    """Up to two of (at most MAX_GRAMS of) the pieces, spread along the query, held by at
+    most COMMON_GRAM names each, the rarest first."""
+    step = max(1, len(pieces) // MAX_GRAMS)
+    found = schema.name_grams
+    counts = []
+    for gram in pieces[::step][:MAX_GRAMS]:
+        holders = (
+            select(found.c.record_id)
+            .where(found.c.account_id == scope.account_id, found.c.gram == gram)
+            .where(found.c.record_type == int(scope.record_type))
+            .limit(COMMON_GRAM + 1)
+            .subquery()
+        )
+        n = int(scope.conn.execute(select(func.count()).select_from(holders)).scalar_one())
+        if n <= COMMON_GRAM:
+            counts.append((n, gram))
+    return [gram for _, gram in sorted(counts)[:2]]
 
 
 def _phone(scope: Scope, spec: Filter, digits: str) -> Clause:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, func, literal, select, union_all
+from sqlalchemy import Connection, Select, Table, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.paging import MAX_REACHABLE, Paging
@@ -56,12 +56,10 @@ def page_ids(
     if window is None or window[0] >= total:
         return []
     scoped = [table.c.account_id == account_id, *where]
-    end = window[0] + window[1]
-    if _walk_pays(total, end, population):
-        statement = _walk_sort_index(table, scoped, order, end)
-    else:
-        statement = _sort_matches(table, scoped, order)
-    statement = statement.offset(window[0]).limit(window[1])
+    offset, size = window
+    if _walk_pays(total, offset + size, population):
+        return _walk_sort_index(conn, table, scoped, order, offset, size)
+    statement = _sort_matches(table, account_id, where, order).offset(offset).limit(size)
     return [int(i) for i in conn.execute(statement).scalars()]
 
 
@@ -79,50 +77,76 @@ def _direction(column: ColumnElement[Any], descending: bool) -> ColumnElement[An
     return column.desc() if descending else column.asc()
 
 
-def _sort_matches(table: Table, where: Sequence[ColumnElement[bool]], order: Order) -> Select[Any]:
+def _sort_matches(
+    table: Table, account_id: int, where: Sequence[ColumnElement[bool]], order: Order
+) -> Select[Any]:
     # MATERIALIZED keeps the planner from walking the sort index past every non-match:
-    # the few matches come through the filters' indexes and are sorted afterwards.
+    # the few matches come through the filters' indexes and are sorted afterwards. The
+    # matches are ids only, so that a filter on an indexed column reads that index alone;
+    # their sort keys are read by key afterwards.
     matches = (
-        select(table.c.id, order.column.label("k"))
-        .where(*where)
+        select(table.c.id.label("id"))
+        .where(table.c.account_id == account_id, *where)
         .cte("matches")
         .prefix_with("MATERIALIZED")
     )
-    key = matches.c.k
-    return select(matches.c.id).order_by(
-        key.is_(None), _direction(key, order.descending), matches.c.id
+    key = order.column
+    return (
+        select(matches.c.id)
+        .join(table, (table.c.account_id == account_id) & (table.c.id == matches.c.id))
+        .order_by(key.is_(None), _direction(key, order.descending), matches.c.id)
     )
 
 
 def _walk_sort_index(
-    table: Table, where: Sequence[ColumnElement[bool]], order: Order, n: int
-) -> Select[Any]:
-    """The first n matches in order: non-empty keys through the (account_id, key, id)
-    index, then empty keys through the same index at NULL, each stopping after n rows."""
+    conn: Connection,
+    table: Table,
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    offset: int,
+    size: int,
+) -> list[int]:
+    """The page's matches in order, stepping the (account_id, key, id) index: those with a
+    key first, then (for a nullable key) those without, by id. A page past the matches
+    with a key needs their number, counted up to its offset."""
     column = order.column
-    filled = (
-        _on_sort_index(select(table.c.id, column.label("k"), literal(0).label("segment")), order)
+    ids = _ids(conn, _filled(table, where, order).offset(offset).limit(size))
+    if len(ids) == size or not order.nullable:
+        return ids
+    with_key = offset + len(ids) if ids else _count_up_to(conn, table, where, order, offset)
+    empty = (
+        _on_sort_index(select(table.c.id), order)
+        .where(*where, column.is_(None))
+        .order_by(table.c.id)
+        .offset(max(0, offset - with_key))
+        .limit(size - len(ids))
+    )
+    return ids + _ids(conn, empty)
+
+
+def _filled(table: Table, where: Sequence[ColumnElement[bool]], order: Order) -> Select[Any]:
+    column = order.column
+    return (
+        _on_sort_index(select(table.c.id), order)
         .where(*where, column.is_not(None))
         .order_by(_direction(column, order.descending), table.c.id)
-        .limit(n)
-        .subquery()
     )
-    parts = [select(filled.c.id, filled.c.k, filled.c.segment)]
-    if order.nullable:
-        empty = (
-            _on_sort_index(
-                select(table.c.id, column.label("k"), literal(1).label("segment")), order
-            )
-            .where(*where, column.is_(None))
-            .order_by(table.c.id)
-            .limit(n)
-            .subquery()
-        )
-        parts.append(select(empty.c.id, empty.c.k, empty.c.segment))
-    both = union_all(*parts).subquery()
-    return select(both.c.id).order_by(
-        both.c.segment, _direction(both.c.k, order.descending), both.c.id
-    )
+
+
+def _count_up_to(
+    conn: Connection,
+    table: Table,
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    limit: int,
+) -> int:
+    """How many matches have a key, counting at most `limit`."""
+    capped = _filled(table, where, order).order_by(None).limit(limit).subquery()
+    return int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+
+
+def _ids(conn: Connection, statement: Select[Any]) -> list[int]:
+    return [int(i) for i in conn.execute(statement).scalars()]
 
 
 def _on_sort_index(statement: Select[Any], order: Order) -> Select[Any]:

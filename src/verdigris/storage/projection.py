@@ -18,8 +18,9 @@ from typing import Any
 
 from verdigris.domain import custom_fields as cf
 from verdigris.domain.declarations import declaration
+from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS, Ref, Related
-from verdigris.domain.text import match_key, name_tokens, phone_digits
+from verdigris.domain.text import grams, match_key, name_tokens, phone_digits, sort_key
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage.columns import (
     CustomValues,
@@ -43,6 +44,7 @@ CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
     "record_socials": (*_KEYS, "url_key"),
     "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
     "name_tokens": ("account_id", "record_type", "token", "record_id"),
+    "name_grams": (*_KEYS, "gram"),
     "relations": ("account_id", "type", "id", "other_type", "other_id"),
 }
 """Column order of child rows, by table name."""
@@ -124,6 +126,8 @@ class Projection:
         self.looked_up = [(f.name, f.item, _LOOKUP_KEY[f.child], self.children[f.child])
                           for f in decl.looked_up if f.child]  # fmt: skip
         self.has_tags, self.has_tokens = decl.tags is not None, decl.name_tokens
+        self.has_grams = any(f.kind is FilterKind.NAME_CONTAINS for f in decl.filters)
+        self.grams = self.children["name_grams"]
         self.followers: list[Row] = []
         self.tag_lists: list[list[str]] = []
 
@@ -144,13 +148,22 @@ class Projection:
         if custom:
             _add_custom_values(self.values, account_id, kind, record_id, custom,
                                self.value_kinds)  # fmt: skip
-        if self.has_tokens:
-            tokens = name_tokens(record.get("name"))
-            for token in sorted(set(tokens)) if len(tokens) > 1 else tokens:
-                self.tokens.append((account_id, kind, token, record_id))
+        if self.has_grams or self.has_tokens:
+            self._name(record, account_id, kind, record_id)
         self._followers(record, account_id, kind, record_id)
         if self.layout.references or self.layout.resources:
             self._relations(record, account_id, kind, record_id)
+
+    def _name(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
+        """The name's pieces (substring search) or its tokens (fuzzy search)."""
+        name = record.get("name")
+        if self.has_grams:
+            for gram in sorted(grams(sort_key(name))):
+                self.grams.append((account_id, kind, record_id, gram))
+        if self.has_tokens:
+            tokens = name_tokens(name)
+            for token in sorted(set(tokens)) if len(tokens) > 1 else tokens:
+                self.tokens.append((account_id, kind, token, record_id))
 
     def _followers(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
         followers = record.get("followers")

@@ -199,6 +199,9 @@ record_tags = _child("record_tags", Column("tag_key", LookupKey, nullable=False)
 record_emails = _child("record_emails", Column("email_key", LookupKey, nullable=False))
 record_phones = _child("record_phones", Column("digits", LookupKey, nullable=False))
 record_socials = _child("record_socials", Column("url_key", LookupKey, nullable=False))
+# Substring name search (FilterKind.NAME_CONTAINS): each record's folded name by its
+# three-character pieces; a query's pieces give the candidates, which LIKE confirms.
+name_grams = _child("name_grams", Column("gram", LookupKey, nullable=False))
 
 followers = Table(
     "followers",

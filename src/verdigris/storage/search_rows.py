@@ -33,6 +33,7 @@ CHILD_TABLES: tuple[Table, ...] = (
     schema.record_socials,
     schema.custom_field_values,
     schema.name_tokens,
+    schema.name_grams,
 )
 MAX_FUZZY_TOKEN = 32
 """Longer tokens get no deletion variants: they match exactly only (C(n,2) grows fast)."""

@@ -1,10 +1,11 @@
-"""tasks, projects and one relation store
+"""tasks, projects, one relation store, and names searched by their pieces
 
 Tasks and projects are declared record types with tables of their own. Relations
 between records live in one table, one row per direction: the people related to an
 opportunity move there from `opportunity_people`, and the relations records hold in
 their fields (a person's and an opportunity's company, an opportunity's primary
-contact) are written there too.
+contact) are written there too. The names of companies and opportunities (and tasks and
+projects) are searched by substring through their three-character pieces, `name_grams`.
 
 Revision ID: 0008
 Revises: 0005
@@ -71,6 +72,34 @@ def upgrade() -> None:
     )  # fmt: skip
     _move_relations()
     op.drop_table("opportunity_people")
+    op.create_table(
+        "name_grams",
+        _id("account_id"), sa.Column("record_type", sa.SmallInteger(), nullable=False),
+        _id("record_id"), sa.Column("gram", _KEY, nullable=False),
+        sa.PrimaryKeyConstraint("account_id", "record_type", "record_id", "gram"),
+        sqlite_with_rowid=False,
+    )  # fmt: skip
+    op.create_index(
+        "ix_name_grams_value", "name_grams", ["account_id", "record_type", "gram", "record_id"]
+    )
+    _fill_grams()
+
+
+def _fill_grams() -> None:
+    conn = op.get_bind()
+    for table, kind in (("companies", COMPANY), ("opportunities", OPPORTUNITY)):
+        rows = conn.execute(sa.text(f"SELECT account_id, id, name_key FROM {table}")).all()
+        grams = [
+            {"a": a, "k": kind, "r": record_id, "g": gram}
+            for a, record_id, key in rows
+            for gram in sorted({key[i : i + 3] for i in range(len(key or "") - 2)})
+        ]
+        if grams:
+            conn.execute(
+                sa.text("INSERT INTO name_grams (account_id, record_type, record_id, gram) "
+                        "VALUES (:a, :k, :r, :g)"),
+                grams,
+            )  # fmt: skip
 
 
 def _move_relations() -> None:
