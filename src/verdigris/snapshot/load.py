@@ -31,8 +31,8 @@ from verdigris.snapshot.pipeline import parallel_stages
 from verdigris.snapshot.reader import read
 from verdigris.snapshot.stream import BATCH_BYTES
 from verdigris.snapshot.writer import Applier, LoadSummary, Progress
-from verdigris.storage.bulk import BulkWriter
-from verdigris.storage.load_transaction import bulk_transaction, database_errors
+from verdigris.storage.bulk import VACUUM_AFTER, BulkWriter
+from verdigris.storage.load_transaction import bulk_transaction, database_errors, vacuum
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -105,6 +105,8 @@ def _write(
         applier = Applier(writer, options.replace, options.progress, copies, while_busy)
         with database_errors(applier.where):
             feed(applier.apply)
+    if writer.records >= VACUUM_AFTER:
+        vacuum(engine, writer.written_tables())
     return applier.summary
 
 

@@ -33,6 +33,9 @@ from verdigris.storage.projection import CHILD_COLUMNS, project
 from verdigris.storage.search_rows import CHILD_TABLES, variant_depth
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
+VACUUM_AFTER = 20_000
+"""Records a load writes from which PostgreSQL's tables are vacuumed after it."""
+_RECORD_TABLE_NAMES = frozenset(str(t.name) for t in schema.RECORD_TABLES.values())
 HEADER_TYPES = tuple(
     d for d in DECLARATIONS if d.record_type not in (RecordType.PERSON, RecordType.LEAD)
 )
@@ -60,6 +63,10 @@ class BulkWriter:
         self.now = now
         self.postgres = conn.dialect.name == "postgresql"
         self.dropped: list[Index] = []
+        self.rebuilt = False
+        """Whether the load dropped the big tables' indexes (a big load)."""
+        self.records = 0
+        """Records written so far, of every type."""
         self.restored: set[str] = set()
         self.variants_unkeyed = False
         self.staging = False
@@ -84,6 +91,7 @@ class BulkWriter:
         and on PostgreSQL the key of `token_variants`, which the load then appends to."""
         if self.dropped:
             return
+        self.rebuilt = True
         if self.postgres:
             self.conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
             self.conn.exec_driver_sql(
@@ -181,6 +189,7 @@ class BulkWriter:
                        for r in sections.get(decl.plural) or ()]  # fmt: skip
             projection = project(account_id, decl.record_type, records, types)
             self.write(projection.tables())
+            self.records += len(records)
             kind = int(decl.record_type)
             counts.update({(kind, f, v): n for (f, v), n in projection.counts().items()})
         return counts
@@ -202,6 +211,8 @@ class BulkWriter:
     def write(self, batches: Iterable[Batch]) -> None:
         """Insert each batch, and index the variants of name tokens new to the account."""
         for name, columns, rows in batches:
+            if name in _RECORD_TABLE_NAMES:
+                self.records += len(rows)
             if name in self.restored:  # more rows after its indexes were built again
                 self._drop(schema.metadata.tables[name])
             self.insert_tuples(name, columns, rows)
@@ -258,12 +269,20 @@ class BulkWriter:
         self.insert_tuples(_STAGED_VARIANTS, columns, rows)
 
     def analyze(self) -> None:
-        """Fresh planner statistics after a big load."""
+        """Fresh planner statistics after the load (on PostgreSQL, after a big one, the
+        VACUUM after the commit collects them: load_transaction.vacuum)."""
+        if self.postgres and self.records >= VACUUM_AFTER:
+            return
         if not self.postgres:
             # A sampled ANALYZE: a full one reads every index of a big database.
             self.conn.exec_driver_sql("PRAGMA analysis_limit=1000")
         with timed("ANALYZE"):
             self.conn.execute(text("ANALYZE"))
+
+    def written_tables(self) -> list[str]:
+        """The tables a load writes rows to."""
+        tables = [*BIG_TABLES, schema.value_counts, schema.token_variants, schema.relations]
+        return list(dict.fromkeys(str(t.name) for t in (*tables, *schema.RECORD_TABLES.values())))
 
 
 CounterKey = tuple[int, str, str]

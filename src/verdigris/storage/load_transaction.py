@@ -70,6 +70,18 @@ def bulk_transaction(engine: Engine) -> Iterator[Connection]:
                 configure_sqlite(conn.connection.driver_connection)
 
 
+def vacuum(engine: Engine, tables: list[str]) -> None:
+    """After a big load on PostgreSQL: VACUUM (ANALYZE) the tables it wrote, so that their
+    visibility maps let counts and pages read indexes only, and the planner knows the
+    data, from the first search on (autovacuum would get there later, competing with
+    the searches meanwhile)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with timed("VACUUM (ANALYZE)"), engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(f'"{t}"' for t in tables))
+
+
 def _prepare_sqlite(raw: Any) -> None:
     """Settings of a load's connection, made before its transaction begins."""
     # A smaller page cache than the server's, temporary tables on disk, and no mmap:
