@@ -84,7 +84,8 @@ def variants(records: int) -> dict[str, tuple[str, str, Variant]]:
             "broad", "tasks", lambda r, n: {"statuses": ["Open"], "page_number": r.randint(1, 50)}),
         "tasks: assignee_ids [1 user] (broad)": (
             "broad", "tasks", lambda r, n: {"assignee_ids": [r.randint(1, 10)]}),
-        "tasks: tags [common] (broad)": ("broad", "tasks", lambda r, n: {"tags": [r.choice(TAGS[:5])]}),
+        "tasks: tags [common] (broad)": (
+            "broad", "tasks", lambda r, n: {"tags": [r.choice(TAGS[:5])]}),
         "tasks: due in one month (broad)": ("broad", "tasks", _month),
         "tasks: name, a common word (broad)": (
             "broad", "tasks", lambda r, n: {"name": r.choice(WORDS)}),
@@ -93,7 +94,8 @@ def variants(records: int) -> dict[str, tuple[str, str, Variant]]:
         "projects: status_ids [1] (broad, counted)": (
             "broad", "projects", lambda r, n: {"status_ids": [1], "page_number": r.randint(1, 50)}),
         "projects: sort date_modified desc (broad)": (
-            "broad", "projects", lambda r, n: {"sort_by": "date_modified", "sort_direction": "desc"}),
+            "broad", "projects",
+            lambda r, n: {"sort_by": "date_modified", "sort_direction": "desc"}),
     }  # fmt: skip
 
 

@@ -48,7 +48,8 @@ def _build(engine: Engine) -> Data:
             for i in range(3)
         ]
         opps = [writes.create_record(conn, account, RecordType.OPPORTUNITY,
-                                     Changes({"name": f"O {i}"}), 1)["id"] for i in range(2)]  # fmt: skip
+                                     Changes({"name": f"O {i}"}), 1)["id"]
+                for i in range(2)]  # fmt: skip
         for i in range(40):
             project = _record(rng, i, "project", [("person", people), ("opportunity", opps)])
             data["projects"].append(

@@ -62,7 +62,8 @@ def test_work_round_trips(engine: Engine, sample: dict[str, Any]) -> None:
         ("projects", {"related_resource": {"id": 5, "type": "lead"}},
          "projects[0].related_resource.type"),
         ("relations", {"other_type": "lead"}, "relations[0]: a project and lead cannot be related"),
-        ("relations", {"other_id": 999}, "relations[0].other_id: person 999 is not in this account"),
+        ("relations", {"other_id": 999},
+         "relations[0].other_id: person 999 is not in this account"),
     ],
 )  # fmt: skip
 def test_broken_references_are_named(
