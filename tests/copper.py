@@ -81,6 +81,8 @@ def add_pipeline(engine: Engine, account_id: int, pipeline_id: int, stages: list
     base = {"account_id": account_id}
     with write(engine) as conn:
         conn.execute(schema.pipelines.insert(), base | {"id": pipeline_id, "name": "Sales"})
+        if not stages:
+            return
         conn.execute(
             schema.pipeline_stages.insert(),
             [base | {"id": s, "name": f"Stage {s}", "pipeline_id": pipeline_id,

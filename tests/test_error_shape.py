@@ -35,6 +35,10 @@ BODY_ROUTES = [
     ("POST", "/leads/5/convert"),
     ("POST", "/users/search"),
     ("POST", "/custom_field_definitions"),
+    ("POST", "/custom_activity_types"),
+    ("PUT", "/custom_activity_types/4"),
+    ("POST", "/companies/search"),
+    ("POST", "/opportunities/search"),
 ]
 RECORD_ROUTES = [
     "/people/999999",
@@ -44,6 +48,8 @@ RECORD_ROUTES = [
     "/activities/999999",
     "/users/999999",
     "/custom_field_definitions/999999",
+    "/custom_activity_types/999999",
+    "/pipeline_stages/pipeline/999999",
 ]
 
 

@@ -27,6 +27,9 @@ FOREIGN = [
     ("DELETE", "/opportunities/4", None),
     ("GET", "/users/2", None),
     ("GET", "/custom_field_definitions/12", None),
+    ("GET", "/custom_activity_types/4", None),
+    ("PUT", "/custom_activity_types/4", {"name": "stolen"}),
+    ("GET", "/pipeline_stages/pipeline/3", None),
 ]
 
 

@@ -45,9 +45,9 @@ def test_create_renders_copper_company(sample_client: TestClient) -> None:
 
 
 def test_sample_company_lists_are_never_null(sample_client: TestClient) -> None:
-    company = sample_client.get(f"{API}/companies/2", headers=JIM).json()
-    assert company["name"] == "ProsperWorks"
-    for key in ("phone_numbers", "socials", "tags", "websites"):
+    company = sample_client.get(f"{API}/companies/4", headers=JIM).json()
+    assert company["name"] == "Sabre Inc (sample)" and company["tags"] == ["customer"]
+    for key in ("phone_numbers", "socials", "websites"):
         assert company[key] == []
 
 
@@ -139,12 +139,16 @@ def test_search_pages_sorts_and_filters(sample_client: TestClient) -> None:
     search = sample_client.post(f"{API}/companies/search", json={"name": "PAPER"}, headers=JIM)
     assert [c["name"] for c in search.json()] == ["Alpha Paper", "beta paper"]
     assert search.headers["X-PW-TOTAL"] == "2"
-    everything = sample_client.post(f"{API}/companies/search", headers=JIM)
+    by_default = sample_client.post(f"{API}/companies/search", headers=JIM).json()
+    modified = [(c["date_modified"], c["id"]) for c in by_default]
+    assert modified == sorted(modified)  # Copper's default: date_modified
+    everything = sample_client.post(f"{API}/companies/search?sort_by=name", headers=JIM)
     names = [c["name"] for c in everything.json()]
     assert names == sorted(names, key=str.casefold)
     assert everything.headers["X-PW-TOTAL"] == "6"
     page = sample_client.post(
-        f"{API}/companies/search?page_size=2&page_number=2&sort_direction=desc", headers=JIM
+        f"{API}/companies/search?page_size=2&page_number=2&sort_direction=desc&sort_by=name",
+        headers=JIM,
     )
     assert [c["name"] for c in page.json()] == names[::-1][2:4]
     by_ids = sample_client.post(f"{API}/companies/search", json={"ids": [3, 4]}, headers=JIM)

@@ -41,7 +41,7 @@ def lead_ids(client: TestClient, **body: Any) -> list[int]:
 
 
 def test_convert_with_company_and_opportunity(sample_client: TestClient, engine: Engine) -> None:
-    add_pipeline(engine, 1, 1, [3])
+    add_pipeline(engine, 1, 1, [3, 2])
     details = {"person": {"title": "Sales"}, "company": {"name": "dunder mifflin (SAMPLE)"},
                "opportunity": {"name": "Pam's deal", "pipeline_stage_id": 3}}  # fmt: skip
     response = convert(sample_client, 5, details)
@@ -58,6 +58,7 @@ def test_convert_with_company_and_opportunity(sample_client: TestClient, engine:
     assert person["date_lead_created"] == 1515434872
     assert opp["primary_contact_id"] == person["id"] and opp["company_id"] == 3
     assert opp["name"] == "Pam's deal" and opp["monetary_value"] == 5000
+    assert (opp["pipeline_id"], opp["pipeline_stage_id"], opp["win_probability"]) == (1, 3, 0)
     assert opp["leads_converted_from"] == [{"lead_id": 5, "converted_timestamp": NOW}]
     lead = sample_client.get(f"{API}/leads/5", headers=JIM).json()
     converted = (

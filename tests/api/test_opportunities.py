@@ -53,14 +53,16 @@ def test_related_people_drive_people_search(sample_client: TestClient) -> None:
 
 
 def test_update_is_partial(sample_client: TestClient, clock: Any, engine: Engine) -> None:
-    add_pipeline(engine, 1, 1, [7])
+    add_pipeline(engine, 1, 9, [7])
     opp = create(sample_client, name="Toner", details="d", related_people=[3])
+    assert (opp["pipeline_id"], opp["pipeline_stage_id"], opp["win_probability"]) == (3, 10, 5)
     clock.advance(10)
     path = f"{API}/opportunities/{opp['id']}"
     changed = sample_client.put(path, json={"status": "Won", "pipeline_stage_id": 7}, headers=JIM)
     body = changed.json()
     assert body["status"] == "Won" and body["details"] == "d" and body["name"] == "Toner"
     assert body["date_modified"] == body["date_stage_changed"] == 1_700_000_010
+    assert (body["pipeline_id"], body["pipeline_stage_id"], body["win_probability"]) == (9, 7, 0)
     cleared = sample_client.put(path, json={"details": None, "related_people": []}, headers=JIM)
     assert cleared.json()["details"] is None
     assert sample_client.get(f"{path}/related", headers=JIM).json() == []
@@ -90,7 +92,7 @@ def test_search(sample_client: TestClient) -> None:
         f"{API}/opportunities/search?page_size=1&sort_direction=DESC", headers=JIM
     )
     assert [o["name"] for o in desc.json()] == ["Paper order (sample)"]
-    assert desc.headers["X-PW-TOTAL"] == "4"
+    assert desc.headers["X-PW-TOTAL"] == "5"
     error(
         sample_client.post(f"{API}/opportunities/search", json={"sort_by": "x"}, headers=JIM), 400
     )

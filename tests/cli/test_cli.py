@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from tests.conftest import SAMPLE
 from verdigris.cli.main import app
 from verdigris.config import database_url
+from verdigris.storage import activity_types, pipelines
 from verdigris.storage.accounts import authenticate
 from verdigris.storage.engine import create_db_engine
 from verdigris.storage.schema import metadata
@@ -59,6 +60,12 @@ def test_accounts_create_prints_a_working_token(db: str) -> None:
         for t in (token, _field(more.output, "token")):
             principal = authenticate(conn, t, "ops@acme.example")
             assert principal.account_id == int(_field(result.output, "account id"))
+        # Copper's defaults come with a new account
+        found = pipelines.pipelines(conn, principal.account_id)
+        assert [p["name"] for p in found] == ["Sales", "Business Development"]
+        assert [t["name"] for t in activity_types.list_types(conn, principal.account_id)] == [
+            "Phone Call", "Meeting", "To Do"
+        ]  # fmt: skip
     engine.dispose()
 
 

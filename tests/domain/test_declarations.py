@@ -51,12 +51,23 @@ def test_server_kept_fields_are_never_written() -> None:
 
 @pytest.mark.parametrize("decl", DECLARATIONS, ids=lambda d: d.name)
 def test_every_sort_filter_and_reference_names_a_field_or_column(decl: Declaration) -> None:
-    columns = {f.column for f in (*decl.fields, *decl.stored)}
+    fields = (*decl.fields, *decl.stored)
+    columns = {f.column for f in fields}
     keys = {s.column for s in decl.sorts} | {f.column for f in decl.filters if f.column}
-    derived = {"name_key", "first_name_key", "last_name_key", "title_key", "email_key",
-               "phone_key", "socials_key", "city_key", "state_key", "country_key", "zip_key",
-               "company_name_key", "email_domain_key", "city", "state", "postal_code",
-               "country", "related_id"}  # fmt: skip
+    # Key columns a field kind keeps beside its value (fields.py).
+    kept = ("sort_key", "match_key", "first_key", "date_key", "rank_key")
+    derived = {getattr(f, k) for f in fields for k in kept if getattr(f, k, None)}
+    derived |= {
+        "city_key",
+        "state_key",
+        "country_key",
+        "zip_key",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "related_id",
+    }  # address parts: ADDRESS_KEYS, filters by part
     assert keys <= columns | derived, keys - columns - derived
     for ref in decl.references:
         assert isinstance(ref, Ref) and ref.target

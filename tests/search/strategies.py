@@ -69,4 +69,17 @@ KEYS = [
     "maximum_status_change_date",
     "include_converted_leads",
     "custom_fields",
+    # companies and opportunities (#13)
+    "email_domains",
+    "status_ids",
+    "priority_ids",
+    "priorities",
+    "pipeline_ids",
+    "pipeline_stage_ids",
+    "loss_reason_ids",
+    "primary_contact_ids",
+    "minimum_close_date",
+    "maximum_close_date",
+    "minimum_stage_change_date",
+    "maximum_stage_change_date",
 ]

@@ -1,5 +1,5 @@
-"""The /people/search and /leads/search routes: response shape, header, loose clients,
-and no 500 for any JSON body."""
+"""The /people/search and /leads/search routes: response shape, header, loose clients;
+and no 500 for any JSON body on them and on /companies/search, /opportunities/search."""
 
 from __future__ import annotations
 
@@ -61,7 +61,12 @@ BODIES = st.dictionaries(st.sampled_from(KEYS), JSON, max_size=5) | st.fixed_dic
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(body=BODIES, path=st.sampled_from(["/people/search", "/leads/search"]))
+@given(
+    body=BODIES,
+    path=st.sampled_from(
+        ["/people/search", "/leads/search", "/companies/search", "/opportunities/search"]
+    ),
+)
 def test_any_json_body_is_200_or_400(
     sample_client: TestClient, body: dict[str, Any], path: str
 ) -> None:

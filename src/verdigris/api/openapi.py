@@ -15,6 +15,7 @@ from verdigris.domain.declarations.fields import (
     Address,
     Choice,
     CustomFields,
+    DateText,
     Entries,
     Entry,
     Field,
@@ -45,6 +46,11 @@ def field_schema(field: Field) -> Schema:
 @field_schema.register
 def _(field: Text) -> Schema:
     return _TEXT
+
+
+@field_schema.register
+def _(field: DateText) -> Schema:
+    return _TEXT | {"description": "a date as M/D/YYYY (YYYY-MM-DD is read too)"}
 
 
 @field_schema.register(Ref)
@@ -143,6 +149,7 @@ _FILTER_SCHEMAS: dict[FilterKind, Schema] = {
     },
     FilterKind.FOLLOWED: {"enum": [1, 2, None]},
     FilterKind.CHOICES: _STRINGS,
+    FilterKind.TEXTS: _STRINGS,
     FilterKind.CHOICE_IDS: _ID_LIST,
     FilterKind.RELATED_IDS: _ID_LIST,
     FilterKind.AGE: _INT,

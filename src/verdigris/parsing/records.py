@@ -13,6 +13,7 @@ from functools import cache, singledispatch
 from typing import Any
 
 from verdigris.domain.custom_fields import NUMBER_TYPES, TEXT_TYPES
+from verdigris.domain.dates import copper_date, parse_date
 from verdigris.domain.declarations import Declaration
 from verdigris.domain.declarations.fields import (
     ADDRESS_PARTS,
@@ -20,6 +21,7 @@ from verdigris.domain.declarations.fields import (
     Address,
     Choice,
     CustomFields,
+    DateText,
     Entries,
     Entry,
     Field,
@@ -113,6 +115,22 @@ def _name_part(key: str, value: Any) -> str | None:
 @field_reader.register
 def _(field: Text) -> Read:
     return _name_part if field.name_part else _text
+
+
+@field_reader.register
+def _(field: DateText) -> Read:
+    return _date
+
+
+def _date(key: str, value: Any) -> str | None:
+    """A date as Copper shows it, "M/D/YYYY" (read from that, zero-padded or not, or from
+    "YYYY-MM-DD"); null clears."""
+    if value is None:
+        return None
+    day = parse_date(v.string(key, value))
+    if day is None:
+        raise BadRequest(f"{key}: must be a date as M/D/YYYY, got {str(value)[:40]!r}")
+    return copper_date(day)
 
 
 @field_reader.register(Ref)

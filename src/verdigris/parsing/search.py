@@ -183,6 +183,7 @@ READERS: Mapping[FilterKind, Reader] = {
     FilterKind.NAME_CONTAINS: _name,
     FilterKind.PHONE: _phone,
     FilterKind.EMAILS: _keys,
+    FilterKind.TEXTS: _keys,
     FilterKind.SOCIALS: _keys,
     FilterKind.ADDRESS: _address,
     FilterKind.TAGS: _tags,

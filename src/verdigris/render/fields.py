@@ -13,6 +13,7 @@ from verdigris.domain.declarations.fields import (
     Choice,
     Count,
     CustomFields,
+    DateText,
     Entries,
     Entry,
     Field,
@@ -40,6 +41,7 @@ def field_value(field: Field) -> str:
 
 @field_value.register(Id)
 @field_value.register(Text)
+@field_value.register(DateText)
 @field_value.register(Timestamp)
 @field_value.register(Count)
 @field_value.register(Integer)

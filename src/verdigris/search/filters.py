@@ -99,6 +99,10 @@ def _emails(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
     return scope.child_ids(emails, in_values(emails.c.email_key, keys))
 
 
+def _texts(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
+    return in_values(_column(scope, spec), keys)
+
+
 def _socials(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
     socials = schema.record_socials
     return scope.child_ids(socials, in_values(socials.c.url_key, keys))
@@ -183,6 +187,7 @@ BUILDERS: Mapping[FilterKind, Build] = {
     FilterKind.NAME_CONTAINS: _name_contains,
     FilterKind.PHONE: _phone,
     FilterKind.EMAILS: _emails,
+    FilterKind.TEXTS: _texts,
     FilterKind.SOCIALS: _socials,
     FilterKind.ADDRESS: _address,
     FilterKind.TAGS: _tags,

@@ -15,6 +15,7 @@ from typing import Any
 
 from verdigris.domain.custom_fields import AVAILABLE_ON, DATA_TYPES, NUMBER_TYPES, TEXT_TYPES
 from verdigris.domain.declarations.fields import ADDRESS_PARTS
+from verdigris.domain.lookup_defaults import ICON_TYPES
 from verdigris.domain.numbers import INT32_MAX, INT64_MAX, INT64_MIN, is_number
 
 FORMAT = "verdigris-snapshot/1"
@@ -72,6 +73,7 @@ REQ_STR = _types("a string", str)
 REQ_INT = _types("an integer", int)
 REQ_BOOL = _types("true or false", bool)
 COUNT = _test(lambda v: _is_int(v) and 0 <= v <= INT32_MAX, "a non-negative 32-bit integer")
+PERCENT = _test(lambda v: _is_int(v) and 0 <= v <= 100, "an integer from 0 to 100")
 
 
 def _int32(value: Any) -> str | None:
@@ -165,9 +167,17 @@ LOOKUP_SECTIONS: dict[str, Check] = {
     )),
     "activity_types": list_of(obj(
         {"id": REQ_INT, "category": one_of("user", "system"), "name": REQ_STR,
-         "count_as_interaction": REQ_BOOL},
+         "count_as_interaction": REQ_BOOL, "icon_type": nullable(one_of(*ICON_TYPES)),
+         "is_disabled": BOOL, "is_default_task_type": BOOL},
         required=("id", "category", "name"),
     )),
+    "pipelines": list_of(obj(
+        {"id": REQ_INT, "name": REQ_STR,
+         "stages": list_of(obj({"id": REQ_INT, "name": REQ_STR, "win_probability": PERCENT},
+                               required=("id", "name")))},
+        required=("id", "name"),
+    )),
+    "loss_reasons": list_of(_NAMED),
     "custom_field_definitions": list_of(obj(
         {"id": REQ_INT, "name": REQ_STR, "data_type": one_of(*DATA_TYPES),
          "available_on": list_of(one_of(*AVAILABLE_ON)),
@@ -283,4 +293,6 @@ def account_refs(sections: Mapping[str, list[dict[str, Any]]]) -> AccountRefs:
         for name, rows in sections.items()
         if isinstance(rows, list) and name != "custom_field_definitions"
     }
+    stages = (s["id"] for p in sections.get("pipelines") or () for s in p.get("stages") or ())
+    ids["pipeline_stages"] = set(stages)
     return AccountRefs(ids, definitions)

@@ -18,6 +18,7 @@ from verdigris.domain.types import Record
 from verdigris.errors import SnapshotError
 from verdigris.snapshot import commands as c
 from verdigris.snapshot import format as fmt
+from verdigris.snapshot import lookup_checks
 from verdigris.snapshot.record_checks import SECTIONS, section_error
 from verdigris.snapshot.references import header_references
 from verdigris.snapshot.stream import Piece, read_pieces
@@ -169,6 +170,11 @@ class Reader:
         if account.id in self.accounts:
             raise SnapshotError(f"{account.label}.id: duplicate account id {account.id}")
         account.opened = True
+        lookup_checks.fill_defaults(account.sections)
+        error = lookup_checks.companies_error(account.sections)
+        error = error or lookup_checks.opportunities_error(account.sections)
+        if error:
+            raise SnapshotError(f"{account.label}.{error}")
         header_references(account)
         self.accounts.append(account.id)
         sections = account.sections

@@ -18,10 +18,10 @@ from verdigris.domain.declarations.fields import (
     Choice,
     Count,
     CustomFields,
+    DateText,
     Entries,
     Entry,
     Field,
-    Flag,
     Id,
     Integer,
     Joined,
@@ -35,6 +35,7 @@ from verdigris.domain.declarations.fields import (
     Timestamp,
 )
 from verdigris.domain.types import RecordType
+from verdigris.snapshot import lookup_checks
 from verdigris.snapshot.format import (
     ADDRESS,
     COUNT,
@@ -88,6 +89,7 @@ def _(field: Text) -> Check:
 
 
 @field_check.register(Joined)
+@field_check.register(DateText)
 def _(field: Field) -> Check:
     return STR
 
@@ -161,7 +163,7 @@ def _(field: Null) -> Check:
 def snapshot_fields(decl: Declaration) -> tuple[Field, ...]:
     """The fields a snapshot record may carry: shown ones and stored-only ones that are
     not derived."""
-    return (*decl.fields, *(f for f in decl.stored if not isinstance(f, Flag)))
+    return (*decl.fields, *decl.carried)
 
 
 RECORD_EXTRAS: Mapping[RecordType, Mapping[str, Check]] = {
@@ -205,4 +207,4 @@ def section_error(section: str, rows: Any) -> str | None:
     error = SECTIONS[section](rows)
     if error or section == "relations":  # a record may be in many relations
         return error
-    return duplicate_error(section, rows)
+    return duplicate_error(section, rows) or lookup_checks.section_error(section, rows)

@@ -74,7 +74,7 @@ class Applier:
                     f"{label}: account {account_id} already exists (load with --replace)"
                 )
             self.writer.delete_account(account_id)
-        self.counts.update(self.writer.insert_header(account_id, name, sections))
+        self.writer.insert_header(account_id, name, sections)
 
     def _rows(self, section: str, count: int, batches: list[Batch], done: int) -> None:
         self.writer.write(batches)
@@ -96,6 +96,7 @@ class Applier:
     def _end(self, account_id: int, copy: int, counts: dict[CounterKey, int]) -> None:
         self.counts.update(counts)
         if copy == self.last_copy:
+            self.counts.update(self.writer.insert_held())
             self.writer.end_account(counter_batch(account_id, self.counts))
             self.counts = Counter()
             self.summary.accounts.append(account_id)

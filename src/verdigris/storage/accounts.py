@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Select, bindparam, func, select
 
 from verdigris.errors import NotFound, Unauthorized, Unprocessable
 from verdigris.storage import schema
+from verdigris.storage.lookup_rows import seed_defaults
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ def authenticate(conn: Connection, token: str, email: str) -> Principal:
 
 
 def create_account(conn: Connection, name: str, now: int) -> int:
+    """A new account, with Copper's default pipelines, loss reasons and activity types."""
     a = schema.accounts
     account_id = int(conn.execute(select(func.coalesce(func.max(a.c.id), 0) + 1)).scalar_one())
     conn.execute(a.insert(), {"id": account_id, "name": name})
+    seed_defaults(conn, account_id)
     return account_id
 
 

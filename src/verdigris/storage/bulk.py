@@ -25,11 +25,16 @@ from sqlalchemy.dialects import postgresql
 from verdigris.domain.declarations import DECLARATIONS
 from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import RecordType
-from verdigris.storage import schema
+from verdigris.storage import joined_keys, schema
 from verdigris.storage.dialect import insert_ignore
 from verdigris.storage.header_rows import header_rows, or_now, relation_rows
 from verdigris.storage.load_transaction import timed
-from verdigris.storage.projection import CHILD_COLUMNS, project
+from verdigris.storage.projection import (
+    CHILD_COLUMNS,
+    TAG_NAME_COLUMNS,
+    first_spellings,
+    project,
+)
 from verdigris.storage.search_rows import CHILD_TABLES, variant_depth
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
@@ -72,6 +77,8 @@ class BulkWriter:
         self.staging = False
         self.account_id = 0
         self.vocabulary: set[str] = set()
+        self.tags_named: set[str] = set()
+        self.held: Mapping[str, Any] = {}
         self.relations: list[dict[str, Any]] = []
 
     def account_exists(self, account_id: int) -> bool:
@@ -165,12 +172,12 @@ class BulkWriter:
         if whole < len(rows):
             raw.executemany(insert + one, rows[whole:])
 
-    def insert_header(
-        self, account_id: int, name: str, sections: Mapping[str, Any]
-    ) -> Counter[CounterKey]:
-        """The account row and its sections before people and leads (users, lookups,
-        definitions, companies, opportunities); returns the counters of its records."""
-        self.account_id, self.vocabulary = account_id, set()
+    def insert_header(self, account_id: int, name: str, sections: Mapping[str, Any]) -> None:
+        """The account row and its lookup sections (users, lookups, definitions); its
+        companies and opportunities wait for `insert_held` (they sort by names of
+        records that may come after them)."""
+        self.account_id, self.vocabulary, self.tags_named = account_id, set(), set()
+        self.held = sections
         self.conn.execute(schema.accounts.insert(), {"id": account_id, "name": name})
         seq = schema.id_sequences
         # Ids are re-seeded lazily from the largest id (storage/ids.py).
@@ -179,17 +186,27 @@ class BulkWriter:
             if rows:
                 self.conn.execute(table.insert(), rows)
         self.relations = relation_rows(account_id, sections.get("relations") or ())
-        return self._header_records(account_id, sections)
+        # Tags are named by their first spelling in the file: the held records' first.
+        names: dict[str, str] = {}
+        for decl in HEADER_TYPES:
+            for record in sections.get(decl.plural) or ():
+                first_spellings(names, record.get("tags"))
+        spelled = [(account_id, key, name) for key, name in sorted(names.items())]
+        self.write([(schema.tag_names.name, TAG_NAME_COLUMNS, spelled)])
 
-    def _header_records(self, account_id: int, sections: Mapping[str, Any]) -> Counter[CounterKey]:
+    def insert_held(self) -> Counter[CounterKey]:
+        """The account's companies and opportunities, once its people are in (their
+        stored sort keys of shown names are read from the rows they name); returns the
+        counters of these records."""
+        account_id, sections = self.account_id, self.held
         types = {d["id"]: d["data_type"] for d in sections.get("custom_field_definitions") or ()}
         counts: Counter[CounterKey] = Counter()
         for decl in HEADER_TYPES:
             records = [r | {"date_created": or_now(r.get("date_created"), self.now)}
                        for r in sections.get(decl.plural) or ()]  # fmt: skip
+            joined_keys.fill_many(self.conn, account_id, decl, records)
             projection = project(account_id, decl.record_type, records, types)
             self.write(projection.tables())
-            self.records += len(records)
             kind = int(decl.record_type)
             counts.update({(kind, f, v): n for (f, v), n in projection.counts().items()})
         return counts
@@ -215,9 +232,18 @@ class BulkWriter:
                 self.records += len(rows)
             if name in self.restored:  # more rows after its indexes were built again
                 self._drop(schema.metadata.tables[name])
+            if name == schema.tag_names.name:
+                rows = self._new_tag_names(rows)
             self.insert_tuples(name, columns, rows)
             if name == schema.name_tokens.name:
                 self._add_vocabulary({row[_TOKEN_AT] for row in rows})
+
+    def _new_tag_names(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The first spelling of each tag: batches name each tag once, the account's
+        first batch to name it wins."""
+        new = [row for row in rows if row[1] not in self.tags_named]
+        self.tags_named.update(row[1] for row in new)
+        return new
 
     def _add_vocabulary(self, tokens: set[str]) -> None:
         new = tokens - self.vocabulary

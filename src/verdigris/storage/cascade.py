@@ -20,6 +20,7 @@ from verdigris.domain.declarations import DECLARATIONS, Declaration
 from verdigris.domain.declarations.fields import Related
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage import events, schema
+from verdigris.storage.joined_keys import cleared
 from verdigris.storage.search_rows import change_counts
 
 
@@ -54,7 +55,7 @@ def _clear_reference(
         return
     if getattr(ref, "counted", False):
         _move_counts(conn, account_id, decl, table, name, old["id"], ids)
-    conn.execute(update(table).where(holds).values({ref.column: None}))
+    conn.execute(update(table).where(holds).values({ref.column: None} | cleared(decl, name)))
     updated = {name: (old["id"], None)}
     for joined in decl.joins:
         if joined.via == name:

@@ -17,8 +17,20 @@ from functools import singledispatch
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
 
+from verdigris.domain.dates import date_seconds
 from verdigris.domain.declarations import Declaration
 from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.declarations.fields import (
@@ -27,12 +39,14 @@ from verdigris.domain.declarations.fields import (
     Choice,
     Count,
     CustomFields,
+    DateText,
     Entries,
     Entry,
     Field,
     Flag,
     Id,
     Joined,
+    JoinedKey,
     JsonList,
     Null,
     Number,
@@ -130,6 +144,7 @@ def _(field: IntegerField) -> list[Column[Any]]:
 @field_values.register(Id)
 @field_values.register(Ref)
 @field_values.register(IntegerField)
+@field_values.register(JoinedKey)
 def _(field: Field) -> list[str]:
     return [f"get({field.name!r})"]
 
@@ -137,17 +152,34 @@ def _(field: Field) -> list[str]:
 @field_columns.register
 def _(field: TextField) -> list[Column[Any]]:
     columns = [Column(field.column, Text, nullable=not field.required)]
-    return columns + ([_key(field.sort_key)] if field.sort_key else [])
+    keys = [key for key in (field.sort_key, field.match_key) if key]
+    return columns + [_key(key) for key in keys]
 
 
 @field_values.register
 def _(field: TextField) -> list[str]:
     value = f"get({field.name!r})"
-    if field.sort_key is None:
+    if field.sort_key is None and field.match_key is None:
         return [value]
     # Names are mostly unique: caching their folds would only churn the cache.
     fold = "sort_key(v)" if field.name_part else "folds(v)[0]"
-    return [f"(v := {value})", fold]
+    keys = ([fold] if field.sort_key else []) + (["match_key(v)"] if field.match_key else [])
+    return [f"(v := {value})", *keys]
+
+
+@field_columns.register
+def _(field: DateText) -> list[Column[Any]]:
+    return [Column(field.column, Text), Column(field.date_key, BigInteger)]
+
+
+@field_values.register
+def _(field: DateText) -> list[str]:
+    return [f"(v := get({field.name!r}))", "date_seconds(v)"]
+
+
+@field_columns.register
+def _(field: JoinedKey) -> list[Column[Any]]:
+    return [_key(field.column)]
 
 
 @field_columns.register
@@ -197,12 +229,17 @@ def _(field: Field) -> list[str]:
 
 @field_columns.register
 def _(field: Choice) -> list[Column[Any]]:
-    return [Column(field.column, Text, nullable=False, default=field.default)]
+    rank = [Column(field.rank_key, SmallInteger)] if field.rank_key else []
+    return [Column(field.column, Text, nullable=False, default=field.default), *rank]
 
 
 @field_values.register
 def _(field: Choice) -> list[str]:
-    return [f"get({field.name!r}) or {field.default!r}"]
+    value = f"get({field.name!r}) or {field.default!r}"
+    if field.rank_key is None:
+        return [value]
+    ranks = {choice: i for i, choice in enumerate(field.choices)}
+    return [f"(v := {value})", f"{ranks!r}.get(v)"]
 
 
 @field_columns.register
@@ -307,8 +344,8 @@ def _(field: Flag) -> list[str]:
 
 ROW_FUNCTIONS: dict[str, Any] = {
     "sort_key": sort_key, "folds": folds, "dumps": dumps, "list_json": list_json,
-    "first_key": first_key, "address_values": address_values,
-    "related_values": related_values,
+    "first_key": first_key, "address_values": address_values, "match_key": match_key,
+    "date_seconds": date_seconds, "related_values": related_values,
 }  # fmt: skip
 RowFunction = Callable[[int, Record, CustomValues], tuple[Any, ...]]
 
@@ -351,7 +388,7 @@ def indexed_columns(declaration: Declaration) -> list[str]:
     or reference filter's column, and counted references (their delete cascades)."""
     columns = [s.column for s in declaration.sorts]
     kinds = (FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.REF_IDS, FilterKind.CHOICES,
-             FilterKind.CHOICE_IDS, FilterKind.RELATED_IDS)  # fmt: skip
+             FilterKind.CHOICE_IDS, FilterKind.RELATED_IDS, FilterKind.TEXTS)  # fmt: skip
     columns += [f.column for f in declaration.filters if f.kind in kinds and f.column]
     columns += [r.column for r in declaration.counted]
     return list(dict.fromkeys(columns))

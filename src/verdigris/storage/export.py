@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, case, select
 
 from verdigris.domain.declarations import declaration
-from verdigris.domain.declarations.fields import Flag
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage import schema
+from verdigris.storage.pipelines import pipelines
 from verdigris.storage.records import custom_field_definitions, load_records
 from verdigris.storage.search_rows import record_table
 
@@ -50,12 +50,25 @@ def lookup_sections(conn: Connection, account_id: int) -> dict[str, list[dict[st
         "contact_types": _named(conn, schema.contact_types, account_id),
         "customer_sources": _named(conn, schema.customer_sources, account_id),
         "lead_statuses": statuses,
-        "activity_types": [{"id": r.id, "category": r.category, "name": r.name,
-                            "count_as_interaction": r.count_as_interaction}
-                           for r in _rows(conn, schema.activity_types, account_id,
-                                          "category", "id")],
+        "activity_types": [_activity_type(r) for r in _rows(conn, schema.activity_types,
+                                                            account_id, "category", "id")],
         "custom_field_definitions": _definitions(conn, account_id),
+        "pipelines": pipelines(conn, account_id),
+        "loss_reasons": _named(conn, schema.loss_reasons, account_id),
     }  # fmt: skip
+
+
+def _activity_type(row: Any) -> dict[str, Any]:
+    """Snapshot shape; the custom activity type keys only where they say something."""
+    found = {"id": row.id, "category": row.category, "name": row.name,
+             "count_as_interaction": row.count_as_interaction}  # fmt: skip
+    if row.icon_type is not None:
+        found["icon_type"] = row.icon_type
+    if row.is_disabled:
+        found["is_disabled"] = True
+    if row.is_default_task_type:
+        found["is_default_task_type"] = True
+    return found
 
 
 def _named(conn: Connection, table: Table, account_id: int) -> list[dict[str, Any]]:
@@ -100,7 +113,7 @@ def snapshot_records(
         found = _followers(conn, account_id, record_type, ids)
         for record in records:
             record["followers"] = found.get(record["id"], [])
-    stored = [f for f in decl.stored if not isinstance(f, Flag)]
+    stored = decl.carried
     if stored:
         values = _stored(conn, account_id, record_type, ids, [f.column for f in stored])
         for record in records:

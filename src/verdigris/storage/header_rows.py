@@ -12,6 +12,7 @@ from verdigris.domain.types import RecordType
 from verdigris.storage import schema
 from verdigris.storage.accounts import hash_token
 from verdigris.storage.columns import dumps
+from verdigris.storage.lookup_rows import activity_type_rows, pipeline_rows
 
 
 def header_rows(
@@ -33,9 +34,8 @@ def header_rows(
                                         "order": s.get("order") or 0,
                                         "is_default": bool(s.get("is_default"))}
                                 for s in sections.get("lead_statuses") or []]),
-        (schema.activity_types, [base | {k: t[k] for k in ("id", "category", "name")}
-                                 | {"count_as_interaction": t["count_as_interaction"]}
-                                 for t in sections.get("activity_types") or []]),
+        (schema.activity_types, activity_type_rows(account_id, sections.get("activity_types"))),
+        *pipeline_rows(account_id, sections),
         (schema.custom_field_definitions, [base | {"id": d["id"], "name": d["name"],
                                                    "data_type": d["data_type"],
                                                    "available_on": dumps(d["available_on"])}

@@ -59,14 +59,15 @@ def activity_types(conn: Connection, account_id: int) -> dict[str, list[Row]]:
     """{"user": [...], "system": [...]} as Copper answers GET /activity_types."""
     a = schema.activity_types
     rows = conn.execute(
-        select(a.c.id, a.c.category, a.c.name, a.c.count_as_interaction)
+        select(a.c.id, a.c.category, a.c.name, a.c.is_disabled, a.c.count_as_interaction)
         .where(a.c.account_id == account_id)
         .order_by(a.c.category, a.c.id)
     )
     out: dict[str, list[Row]] = {"user": [], "system": []}
     for r in rows:
         out.setdefault(r.category, []).append(
-            {"id": r.id, "category": r.category, "name": r.name, "is_disabled": False,
+            {"id": r.id, "category": r.category, "name": r.name,
+             "is_disabled": bool(r.is_disabled),
              "count_as_interaction": bool(r.count_as_interaction)}
         )  # fmt: skip
     return out

@@ -1,5 +1,6 @@
-"""Opportunities' own rules: a stage change stamps `date_stage_changed`; `related_people`
-(our extension) sets the people related to it in the relation store."""
+"""Opportunities' own rules: their pipeline and stage agree (pipelines.py), a stage
+change stamps `date_stage_changed`; `related_people` (our extension) sets the people
+related to it in the relation store."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from verdigris.domain.types import Record, RecordType
 from verdigris.parsing.records import Changes
 from verdigris.storage import relations
 from verdigris.storage.lookups import require_row
+from verdigris.storage.pipelines import place_opportunity
 from verdigris.storage.rules import Rules
 
 OPPORTUNITY = RecordType.OPPORTUNITY
@@ -19,7 +21,8 @@ class OpportunityRules(Rules):
         self, conn: Connection, account_id: int, old: Record | None, new: Record,
         changes: Changes, now: int,
     ) -> None:  # fmt: skip
-        if "pipeline_stage_id" in changes:
+        place_opportunity(conn, account_id, old, new, changes)
+        if old is not None and new["pipeline_stage_id"] != old["pipeline_stage_id"]:
             new["date_stage_changed"] = now
         for person_id in changes.extras.get("related_people", ()):
             require_row(conn, account_id, "people", "related_people", person_id)

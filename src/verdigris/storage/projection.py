@@ -49,6 +49,8 @@ CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Column order of child rows, by table name."""
 FOLLOWER_COLUMNS = ("account_id", "record_type", "user_id", "record_id")
+TAG_NAME_COLUMNS = ("account_id", "tag_key", "name")
+"""Rows of `tag_names`: a batch holds each tag once; the writer drops those it has seen."""
 _LOOKUP_KEY = {"record_emails": match_key, "record_phones": phone_digits,
                "record_socials": match_key}  # fmt: skip
 """How the values of a looked-up field are keyed in its child table."""
@@ -130,6 +132,7 @@ class Projection:
         self.grams = self.children["name_grams"]
         self.followers: list[Row] = []
         self.tag_lists: list[list[str]] = []
+        self.tag_names: dict[str, str] = {}
 
     def add(self, record: Record) -> None:
         custom = custom_value_map(record.get("custom_fields"))
@@ -188,6 +191,8 @@ class Projection:
         self.tag_lists.append(tags)
         for tag in tags:
             self.tags.append((account_id, kind, record_id, tag))
+        if tags:
+            first_spellings(self.tag_names, record["tags"])
 
     def tables(self) -> list[tuple[str, tuple[str, ...], list[Row]]]:
         """(table name, columns, rows) of every table with rows, the record table first."""
@@ -195,6 +200,9 @@ class Projection:
         tables += [(t, CHILD_COLUMNS[t], rows) for t, rows in self.children.items() if rows]
         if self.followers:
             tables.append(("followers", FOLLOWER_COLUMNS, self.followers))
+        if self.tag_names:
+            rows = [(self.account_id, k, n) for k, n in sorted(self.tag_names.items())]
+            tables.append(("tag_names", TAG_NAME_COLUMNS, rows))
         return tables
 
     def counts(self) -> Counter[tuple[str, str]]:
@@ -298,6 +306,15 @@ def _add_custom_values(
             rows.append((account_id, kind, record_id, definition_id, 1.0, None, 0))
         else:
             rows.append((account_id, kind, record_id, definition_id, float(value), None, 0))
+
+
+def first_spellings(names: dict[str, str], tags: object) -> dict[str, str]:
+    """Add to `names` ({folded tag: spelling}) the tags it has no spelling of yet."""
+    for tag in tags if type(tags) is list else ():
+        key = folds(tag)[1]
+        if key and key not in names:
+            names[key] = tag.strip()
+    return names
 
 
 def tag_keys(record: Record) -> list[str]:

@@ -117,6 +117,11 @@ activity_types = Table(
     _id(),
     Column("name", Text, nullable=False),
     Column("count_as_interaction", Boolean, nullable=False),
+    # Custom activity types (user ones): their icon, whether new activities may use them,
+    # and the one a new task gets (true on one type, null elsewhere, as Copper shows it).
+    Column("icon_type", String(32)),
+    Column("is_disabled", Boolean, nullable=False, default=False),
+    Column("is_default_task_type", Boolean),
     PrimaryKeyConstraint("account_id", "category", "id"),
 )
 
@@ -319,4 +324,18 @@ rate_limit_windows = Table(
     metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("hits", Text, nullable=False, default="[]"),
+)
+
+
+# -- Tags (GET /tags) -----------------------------------------------------------------------
+# The name each tag of an account is shown by (its first spelling), by folded tag: every
+# write path adds the tags it stores (first one wins); their counts are `value_counts`.
+tag_names = Table(
+    "tag_names",
+    metadata,
+    _id("account_id"),
+    Column("tag_key", LookupKey, nullable=False),
+    Column("name", Text, nullable=False),
+    PrimaryKeyConstraint("account_id", "tag_key"),
+    **ROW_IN_KEY,
 )

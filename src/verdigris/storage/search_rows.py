@@ -16,12 +16,13 @@ from sqlalchemy import Connection, Table, and_, delete, select
 from verdigris.domain.declarations import declaration
 from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import Record, RecordType
-from verdigris.storage import schema
+from verdigris.storage import schema, tags
 from verdigris.storage.dialect import add_to_counter, insert_ignore
 from verdigris.storage.projection import (
     CustomFieldTypes,
     child_rows,
     counter_keys,
+    first_spellings,
     table_row,
     tokens_of,
 )
@@ -89,6 +90,15 @@ def insert_records(
     if declaration(record_type).name_tokens:
         add_vocabulary(conn, account_id, tokens_of(records))
     change_counts(conn, account_id, record_type, _count(record_type, records), +1)
+    _name_tags(conn, account_id, records)
+
+
+def _name_tags(conn: Connection, account_id: int, records: Iterable[Record]) -> None:
+    names: dict[str, str] = {}
+    for record in records:
+        first_spellings(names, record.get("tags"))
+    if names:
+        tags.remember(conn, account_id, names)
 
 
 def _insert_children(
@@ -159,6 +169,7 @@ def replace_record(
         add_vocabulary(conn, account_id, tokens_of([new]))
     change_counts(conn, account_id, record_type, _count(record_type, [old]), -1)
     change_counts(conn, account_id, record_type, _count(record_type, [new]), +1)
+    _name_tags(conn, account_id, [new])
 
 
 def _count(record_type: RecordType, records: Iterable[Record]) -> Counter[tuple[str, str]]:

@@ -31,8 +31,9 @@ from verdigris.domain.names import derive_names
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import Unprocessable
 from verdigris.parsing.records import Changes
-from verdigris.storage import events, relations
+from verdigris.storage import events, joined_keys, relations
 from verdigris.storage.cascade import forget_record
+from verdigris.storage.companies import CompanyRules
 from verdigris.storage.ids import lock, next_id
 from verdigris.storage.leads import LeadRules
 from verdigris.storage.lookups import require_row
@@ -47,6 +48,7 @@ RULES: dict[RecordType, Rules] = {
     RecordType.PERSON: PersonRules(),
     RecordType.LEAD: LeadRules(),
     RecordType.OPPORTUNITY: OpportunityRules(),
+    RecordType.COMPANY: CompanyRules(),
     RecordType.TASK: TaskRules(),
     RecordType.PROJECT: ProjectRules(),
 }
@@ -154,6 +156,7 @@ def create_record(
     record["id"] = next_id(conn, account_id, decl.name)
     rules = rules_for(record_type)
     rules.prepare(conn, account_id, None, record, changes, now)
+    joined_keys.fill(conn, account_id, decl, None, record)
     insert_records(conn, account_id, record_type, [record], custom_types(definitions))
     relations.sync(conn, account_id, record_type, None, record)
     rules.after_write(conn, account_id, record, changes, now)
@@ -194,7 +197,9 @@ def store_update(
         definitions = custom_field_definitions(conn, account_id)
     rules = rules_for(record_type)
     rules.prepare(conn, account_id, old, new, changes, now)
+    joined_keys.fill(conn, account_id, declaration(record_type), old, new)
     replace_record(conn, account_id, record_type, old, new, custom_types(definitions))
+    joined_keys.follow_rename(conn, account_id, record_type, old, new)
     relations.sync(conn, account_id, record_type, old, new)
     rules.after_write(conn, account_id, new, changes, now)
     stored = get_record(conn, account_id, record_type, new["id"])

@@ -65,6 +65,15 @@ SORTS = {
     "date_last_contacted": Sort("date_last_contacted", "date_last_contacted"),
 }
 
+
+def bounded(key: str, column: str, number: bool = False) -> tuple[Filter, Filter]:
+    """`minimum_<key>` and `maximum_<key>`: inclusive bounds on `column`."""
+    return (
+        Filter(f"minimum_{key}", K.MINIMUM, column, number=number),
+        Filter(f"maximum_{key}", K.MAXIMUM, column, number=number),
+    )
+
+
 _BOUNDED = (
     ("interaction_count", "interaction_count"),
     ("interaction_date", "date_last_contacted"),

@@ -18,7 +18,9 @@ from verdigris.domain.declarations.fields import (
     Entries,
     Entry,
     Field,
+    Flag,
     Joined,
+    JoinedKey,
     Ref,
     Tags,
 )
@@ -34,6 +36,7 @@ class FilterKind(Enum):
     NAME_CONTAINS = "name_contains"  # the name contains the text, case-insensitively
     PHONE = "phone"  # a phone's digits equal the query's digits
     EMAILS = "emails"  # an email equals one of them, case-insensitively
+    TEXTS = "texts"  # a text's match key equals one of them (trimmed, case-insensitive)
     SOCIALS = "socials"  # a social URL equals one of them, case-insensitively
     ADDRESS = "address"  # an address part equals a value {value, allow_empty}
     TAGS = "tags"  # ANY / ALL / NONE of the tags, allow_empty
@@ -127,6 +130,16 @@ class Declaration:
     @cached_property
     def joins(self) -> tuple[Joined, ...]:
         return tuple(f for f in self.fields if isinstance(f, Joined))
+
+    @cached_property
+    def joined_keys(self) -> tuple[JoinedKey, ...]:
+        return tuple(f for f in self.stored if isinstance(f, JoinedKey))
+
+    @cached_property
+    def carried(self) -> tuple[Field, ...]:
+        """Stored-only fields a snapshot carries: those not derived from the record
+        (Flag) or from other rows (JoinedKey)."""
+        return tuple(f for f in self.stored if not isinstance(f, Flag | JoinedKey))
 
     @cached_property
     def counted(self) -> tuple[Ref | Choice, ...]:

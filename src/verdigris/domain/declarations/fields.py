@@ -60,10 +60,12 @@ class Id(Field):
 @dataclass(frozen=True, kw_only=True)
 class Text(Field):
     """A string or null. `sort_key` names the column of its folded form (None when blank),
-    for sorting; `name_part` values are trimmed (empty is null); a `required` text must
-    be non-blank (422 otherwise)."""
+    for sorting; `match_key` the column of its trimmed folded form, for equality filters
+    and uniqueness; `name_part` values are trimmed (empty is null); a `required` text
+    must be non-blank (422 otherwise)."""
 
     sort_key: str | None = None
+    match_key: str | None = None
     name_part: bool = False
     required: bool = False
 
@@ -121,11 +123,33 @@ class Joined(Field):
 @dataclass(frozen=True, kw_only=True)
 class Choice(Field):
     """One of `choices` (compared case-insensitively, stored as listed); `default` when
-    not given or null. `counted` choices keep a count per value."""
+    not given or null. `counted` choices keep a count per value; `rank_key` names the
+    column of the choice's position in `choices`, for sorting in that order."""
 
     choices: tuple[str, ...]
     default: str
     counted: bool = False
+    rank_key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DateText(Field):
+    """A calendar date shown as Copper shows it, "M/D/YYYY" text (an opportunity's
+    `close_date`), or null; `date_key` names the column of its Unix seconds (midnight
+    UTC), for bounds and sorting."""
+
+    date_key: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinedKey(Field):
+    """Stored only: the sort key of the name of the row a reference (`via`) names (an
+    opportunity's company name), so that records sort by it; kept in step when that row
+    is renamed or deleted, never written by a body nor carried by snapshots."""
+
+    via: str
+    target: str
+    target_column: str = "name_key"
 
 
 @dataclass(frozen=True, kw_only=True)
