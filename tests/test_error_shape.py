@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -140,3 +143,31 @@ def test_duplicate_email_is_422(sample_client: TestClient) -> None:
 
 def test_missing_name_is_422(sample_client: TestClient) -> None:
     assert_error(sample_client.post(API + "/leads", json={"title": "CEO"}, headers=JIM), 422)
+
+
+def _every_route(client: TestClient) -> list[tuple[str, str]]:
+    """(method, path) of every route the OpenAPI document lists, ids filled in."""
+    found = []
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        concrete = re.sub(r"\{[^}]+\}", "1", path).replace("/people/1", "/people/3")
+        found += [(method.upper(), concrete[len(API) :]) for method in sorted(operations)]
+    return found
+
+
+def test_every_route_refuses_an_oversized_body_before_acting(sample_client: TestClient) -> None:
+    body = b"x" * (1024 * 1024 + 1)
+    routes = _every_route(sample_client)
+    assert ("POST", "/people/3/follow") in routes
+    for method, path in routes:
+        assert_error(sample_client.request(method, API + path, content=body, headers=JIM), 413)
+    followed = sample_client.post(API + "/people/search", json={"followed": 1}, headers=JIM)
+    assert 3 not in [person["id"] for person in followed.json()]
+
+
+def test_a_streamed_body_over_the_limit_is_413(sample_client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(17):
+            yield b"x" * 65536
+
+    response = sample_client.post(API + "/people/3/follow", content=chunks(), headers=JIM)
+    assert_error(response, 413)

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from verdigris import __version__
 from verdigris.api import errors
+from verdigris.api.limits import BodyLimit
 from verdigris.api.ratelimit import RateLimiter
 from verdigris.api.routes import ROUTERS
 from verdigris.clock import Clock, system_clock, system_seconds
@@ -67,6 +68,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix=BASE_PATH)
     app.add_middleware(StripTrailingSlash)
+    app.add_middleware(BodyLimit)
     return app
 
 

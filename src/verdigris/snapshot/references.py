@@ -23,7 +23,7 @@ def header_references(account: Account) -> None:
     sections = account.sections
     ids = {key: {r["id"] for r in rows} for key, rows in sections.items() if type(rows) is list}
     stages = (s["id"] for p in sections.get("pipelines") or () for s in p.get("stages") or ())
-    ids["pipeline_stages"] = set(stages)  # surface-lookups: stages are nested in pipelines
+    ids["pipeline_stages"] = set(stages)  # stages are nested in pipelines
     for decl in HEADER_TYPES:
         refs = [f for f in decl.fields if isinstance(f, Ref)]
         resources = [f.name for f in decl.fields if isinstance(f, Related)]

@@ -48,8 +48,6 @@ def check_related(conn: Connection, account_id: int, key: str, resource: object)
 def default_task_type(conn: Connection, account_id: int) -> int | None:
     """The user activity type marked as the default task type, if the account has one."""
     t = schema.activity_types
-    if "is_default_task_type" not in t.c:
-        return None
     found = conn.execute(
         select(t.c.id).where(
             t.c.account_id == account_id, t.c.category == "user", t.c.is_default_task_type

@@ -3,12 +3,12 @@
 
 from verdigris.api.routes import (
     activities,
-    activity_types,  # surface-lookups (#13)
+    activity_types,
     follows,
     leads,
     lookups,
     people,
-    pipelines,  # surface-lookups (#13)
+    pipelines,
     related,
 )
 from verdigris.api.routes.opportunities import RELATED_PEOPLE
@@ -29,6 +29,6 @@ ROUTERS = [
     related.router,
     lookups.router,
     activities.router,
-    pipelines.router,  # surface-lookups (#13): pipelines, stages, loss reasons, tags
-    activity_types.router,  # surface-lookups (#13): custom activity types
+    pipelines.router,
+    activity_types.router,
 ]
