@@ -30,11 +30,24 @@ from verdigris.domain.declarations.fields import (
 from verdigris.domain.numbers import MAX_EXACT
 
 Schema = dict[str, Any]
-_TEXT: Schema = {"type": ["string", "null"]}
-_INT: Schema = {"type": ["integer", "null"]}
+_NO_NUL = r"^[^\x00]*$"
+"""PostgreSQL text cannot hold NUL, so no backend takes one."""
+_STRING: Schema = {"type": "string", "pattern": _NO_NUL}
+_TEXT: Schema = _STRING | {"type": ["string", "null"]}
+# +-2**62 rather than the exact 64-bit range: schema tools read bounds as doubles, and
+# 2**63 - 1 as a double is 2**63, one past the range.
+_INT64: Schema = {"type": "integer", "minimum": -(2**62), "maximum": 2**62}
+_INT: Schema = _INT64 | {"type": ["integer", "null"]}
+INTEGER = _INT64
 _NUMBER: Schema = {"type": ["number", "null"], "minimum": -MAX_EXACT, "maximum": MAX_EXACT}
-_ID_LIST: Schema = {"type": ["array", "integer", "null"], "items": {"type": "integer"}}
-_STRINGS: Schema = {"type": ["array", "string", "null"], "items": {"type": "string"}}
+_ID_LIST: Schema = _INT64 | {"type": ["array", "integer", "null"], "items": _INT64}
+_STRINGS: Schema = {
+    "type": ["array", "string", "null"],
+    "pattern": _NO_NUL,
+    "items": _STRING,
+}
+_TAG: Schema = {"type": "string", "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"}
+"""A tag has a visible character: blank ones are refused."""
 
 
 @singledispatch
@@ -107,7 +120,7 @@ def _(field: Related) -> Schema:
 
 @field_schema.register
 def _(field: Tags) -> Schema:
-    return {"type": ["array", "null"], "items": {"type": "string"}}
+    return {"type": ["array", "null"], "items": _TAG}
 
 
 @field_schema.register
@@ -137,15 +150,18 @@ _FILTER_SCHEMAS: dict[FilterKind, Schema] = {
     FilterKind.SOCIALS: _STRINGS,
     FilterKind.ADDRESS: {
         "type": ["string", "object", "null"],
-        "properties": {"value": {"type": "string"}, "allow_empty": {"type": "boolean"}},
+        "pattern": _NO_NUL,
+        "properties": {"value": _TEXT, "allow_empty": {"type": "boolean"}},
     },
     FilterKind.TAGS: {
         "type": ["array", "string", "object", "null"],
+        "pattern": _NO_NUL,
         "properties": {
             "option": {"enum": ["ANY", "ALL", "NONE"]},
-            "value": {"type": "array"},
+            "value": {"type": "array", "items": _STRING},
             "allow_empty": {"type": "boolean"},
         },
+        "items": _STRING,
     },
     FilterKind.FOLLOWED: {"enum": [1, 2, None]},
     FilterKind.CHOICES: _STRINGS,
@@ -154,8 +170,17 @@ _FILTER_SCHEMAS: dict[FilterKind, Schema] = {
     FilterKind.RELATED_IDS: _ID_LIST,
     FilterKind.AGE: _INT,
     FilterKind.CUSTOM_FIELDS: {
-        "type": ["array", "object", "null"],
-        "items": {"type": "object"},
+        "type": ["array", "null"],
+        "items": {
+            "type": "object",
+            "properties": {
+                "custom_field_definition_id": {"type": "integer"},
+                "allow_empty": {"type": "boolean"},
+                "option": {"enum": ["ANY", "ALL", "NONE"]},
+            },
+            "required": ["custom_field_definition_id"],
+            "description": "`value` and its type follow the definition's data_type",
+        },
     },
 }
 
@@ -163,6 +188,11 @@ _FILTER_SCHEMAS: dict[FilterKind, Schema] = {
 def _filter_schema(spec: Filter) -> Schema:
     if spec.kind in (FilterKind.MINIMUM, FilterKind.MAXIMUM):
         return _NUMBER if spec.number else _INT
+    if spec.kind is FilterKind.CHOICES:
+        return {"type": ["array", "null"], "items": {"enum": list(spec.choices)}}
+    if spec.kind is FilterKind.CHOICE_IDS:
+        numbers = {"type": "integer", "minimum": 0, "maximum": len(spec.choices) - 1}
+        return {"type": ["array", "null"], "items": numbers}
     return _FILTER_SCHEMAS[spec.kind]
 
 
@@ -170,7 +200,7 @@ PAGING: Schema = {
     "type": "object",
     "properties": {
         "page_size": {"type": "integer", "minimum": 1, "maximum": 200},
-        "page_number": {"type": "integer", "minimum": 1},
+        "page_number": {"type": "integer", "minimum": 1, "maximum": 2**62},
     },
 }
 

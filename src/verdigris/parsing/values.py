@@ -14,7 +14,12 @@ Reader = Callable[[str, Any], T]
 
 
 def integer(field: str, value: Any) -> int:
-    """A JSON integer that fits the database's 64-bit columns (a bool is not one)."""
+    """A JSON integer that fits the database's 64-bit columns (a bool is not one).
+
+    `2.0` is an integer too, as JSON Schema counts it: clients that compute a page
+    number or an id by division send one."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
     if type(value) is not int:
         raise BadRequest(f"{field}: must be an integer, got {kind(value)}")
     if not INT64_MIN <= value <= INT64_MAX:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import BigInteger, Float, and_, false, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.declarations.declaration import Filter, FilterKind
@@ -141,11 +141,18 @@ def _age(scope: Scope, spec: Filter, seconds: int) -> Clause:
 
 
 def _minimum(scope: Scope, spec: Filter, value: float) -> Clause:
-    return _column(scope, spec) >= value
+    return _column(scope, spec) >= _bound(value)
 
 
 def _maximum(scope: Scope, spec: Filter, value: float) -> Clause:
-    return _column(scope, spec) <= value
+    return _column(scope, spec) <= _bound(value)
+
+
+def _bound(value: float) -> ColumnElement[Any]:
+    """A range bound typed by its own value, not the column's: a 64-bit bound on a
+    32-bit column (`interaction_count`) must compare, not overflow the parameter on
+    PostgreSQL (int4 against int8 still uses the column's index)."""
+    return literal(value, BigInteger() if isinstance(value, int) else Float())
 
 
 def _opportunities(scope: Scope, spec: Filter, ids: tuple[int, ...]) -> Clause:

@@ -23,11 +23,13 @@ router = APIRouter(tags=["activities"])
 
 _PARENT = {
     "type": "object",
-    "properties": {"type": {"enum": list(PARENT_TYPES)}, "id": {"type": "integer"}},
+    "properties": {"type": {"enum": list(PARENT_TYPES)}, "id": openapi.INTEGER},
+    "required": ["type", "id"],
 }
 _TYPE = {
     "type": "object",
-    "properties": {"category": {"enum": ["user", "system"]}, "id": {"type": "integer"}},
+    "properties": {"category": {"enum": ["user", "system"]}, "id": openapi.INTEGER},
+    "required": ["category", "id"],
 }
 ACTIVITY = {
     "type": "object",
@@ -40,11 +42,11 @@ ACTIVITY = {
 SEARCH = {
     "type": "object",
     "properties": {
-        "page_number": {"type": "integer"}, "page_size": {"type": "integer"},
+        **openapi.PAGING["properties"],
         "sort_by": {"enum": list(SORT_KEYS)},
         "sort_direction": {"enum": ["asc", "desc"], "default": "desc"},
         "parent": _PARENT, "activity_types": {"type": "array", "items": _TYPE},
-        "minimum_activity_date": {"type": "integer"}, "maximum_activity_date": {"type": "integer"},
+        "minimum_activity_date": openapi.INTEGER, "maximum_activity_date": openapi.INTEGER,
     },
 }  # fmt: skip
 
