@@ -40,7 +40,7 @@ def test_sixteen_clients_two_workers(database: str) -> None:
         ledgers = run_clients(root + API, CLIENTS, SECONDS, threading.Event())
         assert [e for ledger in ledgers for e in ledger.server_errors] == []
         sent = sum(ledger.requests for ledger in ledgers)
-        print(f"{database.split(':')[0]}: {sent} requests in {SECONDS:.0f} s")  # the figure
+        print(f"{database.split(':')[0]}: {sent} requests in {SECONDS:.0f} s")  # noqa: T201
         assert sent > CLIENTS * 10
         assert sum(len(ledger.people) for ledger in ledgers) > CLIENTS
         assert unreadable(root + API, ledgers) == []
