@@ -38,6 +38,7 @@ T = TypeVar("T")
 RETRIED_STATES = frozenset({"40001", "40P01"})
 """PostgreSQL's serialization failure and deadlock: the transaction is rerun whole."""
 WRITE_ATTEMPTS = 4
+LOCK_NOT_AVAILABLE = "55P03"
 log = logging.getLogger("verdigris")
 
 
@@ -106,6 +107,10 @@ def write(engine: Engine, lock_wait: float | None = None) -> Iterator[Connection
     with engine.connect() as conn:
         conn.execution_options(verdigris_write=True, verdigris_lock_wait=lock_wait)
         with conn.begin():
+            if lock_wait is not None and conn.dialect.name == "postgresql":
+                # The same bound as SQLite's: a row or table lock held elsewhere (a load
+                # replacing the account) fails the write with 55P03 instead of a hang.
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_wait * 1000)}")
             yield conn
 
 
@@ -135,4 +140,4 @@ def _sqlstate(error: DBAPIError) -> str | None:
 
 
 def _locked(error: DBAPIError) -> bool:
-    return "database is locked" in str(error.orig)
+    return _sqlstate(error) == LOCK_NOT_AVAILABLE or "database is locked" in str(error.orig)
