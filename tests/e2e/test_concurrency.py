@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import new_postgres_database
 from tests.e2e.server import kill_9, load_sample, start_server, stop
-from tests.e2e.workload import inconsistent, run_clients, unreadable
+from tests.e2e.workload import Ledger, inconsistent, run_clients, unreadable
 
 SECONDS = float(os.environ.get("VERDIGRIS_LOAD_SECONDS", "30"))
 CLIENTS = 16
@@ -40,7 +40,7 @@ def test_sixteen_clients_two_workers(database: str) -> None:
         ledgers = run_clients(root + API, CLIENTS, SECONDS, threading.Event())
         assert [e for ledger in ledgers for e in ledger.server_errors] == []
         sent = sum(ledger.requests for ledger in ledgers)
-        print(f"{database.split(':')[0]}: {sent} requests in {SECONDS:.0f} s")  # noqa: T201
+        _report(database, "no kill", ledgers)
         assert sent > CLIENTS * 10
         assert sum(len(ledger.people) for ledger in ledgers) > CLIENTS
         assert unreadable(root + API, ledgers) == []
@@ -61,9 +61,18 @@ def test_kill_9_mid_run_loses_nothing_acknowledged(database: str) -> None:
         stop(process)
     assert stopped.is_set(), "the run ended before the kill"
     assert [e for ledger in ledgers for e in ledger.server_errors] == []
+    _report(database, "kill -9", ledgers)
     process, root = start_server(database)
     try:
         assert unreadable(root + API, ledgers) == []
         assert inconsistent(root + API) == []
     finally:
         stop(process)
+
+
+def _report(database: str, run: str, ledgers: list[Ledger]) -> None:
+    """The run's figures, shown with `pytest -s` (the issue's note quotes them)."""
+    sent = sum(ledger.requests for ledger in ledgers)
+    acknowledged = sum(ledger.acknowledged for ledger in ledgers)
+    backend = database.split(":")[0].split("+")[0] if "://" in database else "sqlite"
+    print(f"\n{backend}, {run}: {sent} requests, {acknowledged} writes acknowledged")  # noqa: T201

@@ -23,6 +23,8 @@ class Ledger:
     leads: dict[int, str | None] = field(default_factory=dict)
     server_errors: list[str] = field(default_factory=list)
     requests: int = 0
+    acknowledged: int = 0
+    """Writes answered 200."""
 
 
 class Client:
@@ -52,6 +54,8 @@ class Client:
             return None
         if response.status_code >= 500:
             self.ledger.server_errors.append(f"{method} {path}: {response.text[:200]}")
+        elif response.status_code == 200 and not path.endswith("/search"):
+            self.ledger.acknowledged += 1
         return response
 
     def _name(self) -> str:
