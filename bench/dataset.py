@@ -310,7 +310,7 @@ class Generator:
             "emails": [{"email": email, "category": "work"}] if rng.random() < 0.95 else [],
             "leads_converted_from": [], "date_lead_created": None,
         }  # fmt: skip
-        return {k: record[k] for k in (*PERSON.keys, "followers")}
+        return {k: record.get(k) for k in (*PERSON.keys, "followers")}  # a new field: null
 
     def lead(self, i: int) -> dict[str, Any]:
         rng = self.rng
@@ -330,7 +330,7 @@ class Generator:
             "converted_at": record["date_modified"] if converted else None,
             "date_status_changed": record["date_modified"],
         }  # fmt: skip
-        return {k: record[k] for k in (*LEAD.keys, "followers", "date_status_changed")}
+        return {k: record.get(k) for k in (*LEAD.keys, "followers", "date_status_changed")}
 
 
 def write_snapshot(out: IO[bytes], people: int, leads: int, seed: int = 7) -> None:
