@@ -53,3 +53,35 @@ def test_every_command_is_in_the_readme_or_cli_docs() -> None:
     text = (DOCS / "cli.md").read_text()
     for command in app.registered_commands:
         assert f"## verdigris {command.name or command.callback.__name__}" in text  # type: ignore[union-attr]
+
+
+def _documented_paths() -> set[str]:
+    """Every path the route table of docs/api.md names: `{a,b}` alternatives and `[...]`
+    optional parts expanded, each `{parameter}` written as `{}`."""
+    found: set[str] = set()
+    for span in re.findall(r"`([^`]*/[^`]*)`", (DOCS / "api.md").read_text()):
+        for text in re.sub(r"^[A-Z/]+ ", "", span).split(", "):
+            found |= _expand(text)
+    return found
+
+
+def _expand(text: str) -> set[str]:
+    optional = re.search(r"\[([^\]]*)\]", text)
+    if optional:
+        before, after = text[: optional.start()], text[optional.end() :]
+        return _expand(before + after) | _expand(before + optional.group(1) + after)
+    choice = re.search(r"\{([^{}]*,[^{}]*)\}", text)
+    if choice:
+        head, tail = text[: choice.start()], text[choice.end() :]
+        return set().union(*(_expand(head + alt + tail) for alt in choice.group(1).split(",")))
+    return {re.sub(r"\{[^{}]*\}", "{}", text.strip())}
+
+
+def test_every_route_is_in_the_api_docs() -> None:
+    from verdigris.api.app import BASE_PATH, create_app
+    from verdigris.config import Settings
+
+    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+    routes = {re.sub(r"\{[^{}]*\}", "{}", p.removeprefix(BASE_PATH)) for p in paths}
+    routes.discard("/openapi.json")
+    assert sorted(routes - _documented_paths()) == []
