@@ -69,7 +69,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-    demo: Annotated[bool, typer.Option(help="Serve the sample account from a temp file.")] = False,
+    demo: Annotated[bool, typer.Option(help="Serve the demo account from a temp file.")] = False,
     rate_limit: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(help="REQUESTS/SECONDS per token, e.g. 180/60 (off by default)."),
@@ -107,7 +107,7 @@ def _demo_database() -> str:
 
     path = Path(tempfile.mkdtemp(prefix="verdigris-demo-")) / "demo.db"
     with _engine(str(path)) as engine:
-        load_snapshot(engine, Path(str(files("verdigris") / "demo" / "sample-account.json")))
+        load_snapshot(engine, Path(str(files("verdigris") / "demo" / "demo-account.json")))
     return str(path)
 
 
