@@ -1,0 +1,67 @@
+"""Running the sandbox: one uvicorn server on a socket bound before it starts (port 0
+is chosen by the OS, so there is no find-a-free-port race), a ready line once it
+answers, and a stop on SIGTERM, SIGINT or (with exit_with_parent) standard input's end."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+class SandboxProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol, with the connection's transport in the request scope so
+    that a `drop` fault can close it without sending a byte."""
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        self.scope["verdigris.transport"] = self.transport  # type: ignore[typeddict-unknown-key]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(app: Any, sock: socket.socket, on_ready: Callable[[], None],
+        exit_with_parent: bool, access_log: bool = False) -> None:  # fmt: skip
+    config = uvicorn.Config(app, http=SandboxProtocol, lifespan="on", access_log=access_log,
+                            log_level="warning", timeout_graceful_shutdown=2)  # fmt: skip
+    server = uvicorn.Server(config)
+    if exit_with_parent:
+        _stop_on_stdin_end(server)
+    asyncio.run(_serve(server, sock, on_ready))
+
+
+async def _serve(server: uvicorn.Server, sock: socket.socket, on_ready: Callable[[], None]) -> None:
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            await task  # it failed to start: raise its error
+            return
+        await asyncio.sleep(0.005)
+    on_ready()
+    await task
+
+
+def _stop_on_stdin_end(server: uvicorn.Server) -> None:
+    def wait() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        server.should_exit = True
+
+    threading.Thread(target=wait, name="verdigris-exit-with-parent", daemon=True).start()
