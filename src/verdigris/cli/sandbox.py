@@ -49,12 +49,13 @@ def database(db: str) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def prepare(engine: Engine, loads: list[tuple[str, Path]]) -> list[str]:
+def prepare(engine: Engine, loads: list[tuple[str, Path]], migrate: bool = True) -> list[str]:
     """Migrate, load each file as it is, and register each of its accounts as a template
     (named after the file; its second and later accounts as NAME-ID)."""
     from verdigris.snapshot.load import load_snapshot
 
-    upgrade(engine)
+    if migrate:
+        upgrade(engine)
     names: list[str] = []
     for name, path in loads:
         summary = load_snapshot(engine, path)
