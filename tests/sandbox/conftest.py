@@ -54,10 +54,13 @@ class Account:
         return response.json()
 
 
-def sandbox_app(db_url: str, clock: Any, journal_limit: int = 10_000) -> Any:
-    engine = create_db_engine(db_url)
-    templates = prepare(engine, [("demo", SAMPLE)], migrate=False)
-    engine.dispose()
+def sandbox_app(db_url: str, clock: Any, journal_limit: int = 10_000, reuse: bool = False) -> Any:
+    """The sandbox app; `reuse`: another worker on a database already prepared."""
+    templates: list[str] = ["demo", "demo-2"]
+    if not reuse:
+        engine = create_db_engine(db_url)
+        templates = prepare(engine, [("demo", SAMPLE)], migrate=False)
+        engine.dispose()
     options = SandboxOptions(ADMIN_TOKEN, journal_limit, tuple(templates))
     settings = Settings(database_url=db_url, migrate_on_start=False)
     return create_app(settings, clock=clock, sandbox=options)

@@ -1,8 +1,8 @@
 """Fault rules and journal patterns: what a rule matches, when it fires, what it does.
 
 A pattern `{"method", "route", "query", "body", "status", "user_email"}` matches a request
-when every field it gives matches: `route` is relative to /developer_api/v1, `{name}`
-stands for one path segment and `*` for anything, a trailing slash is ignored; `query` and
+when every field it gives matches: `route` is relative to /developer_api/v1, `{id}`
+stands for a record id (digits) and `*` for anything, a trailing slash is ignored; `query` and
 `body` are subsets (the body as Verdigris reads it: paging given in the query string
 counts as if it were in the body).
 """
@@ -40,7 +40,7 @@ class Seen:
 def route_regex(template: str) -> re.Pattern[str]:
     template = "/" + template.strip().strip("/")
     pieces = re.split(r"(\{[^}]*\}|\*)", template)
-    parts = ["[^/]+" if p.startswith("{") else ".*" if p == "*" else re.escape(p) for p in pieces]
+    parts = ["[0-9]+" if p.startswith("{") else ".*" if p == "*" else re.escape(p) for p in pieces]
     return re.compile("".join(parts) + "/?")
 
 
