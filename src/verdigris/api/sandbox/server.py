@@ -5,10 +5,12 @@ answers, and a stop on SIGTERM, SIGINT or (with exit_with_parent) standard input
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
@@ -22,6 +24,26 @@ class SandboxProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
         self.scope["verdigris.transport"] = self.transport  # type: ignore[typeddict-unknown-key]
+
+
+class SandboxServer(uvicorn.Server):
+    """uvicorn's server, stopping on SIGTERM or SIGINT with exit status 0 (uvicorn raises
+    the signal again after its shutdown, which a test runner reads as a crash)."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        def stop(_signum: int, _frame: Any) -> None:
+            self.should_exit = True
+
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -38,7 +60,7 @@ def run(app: Any, sock: socket.socket, on_ready: Callable[[], None],
         exit_with_parent: bool, access_log: bool = False) -> None:  # fmt: skip
     config = uvicorn.Config(app, http=SandboxProtocol, lifespan="on", access_log=access_log,
                             log_level="warning", timeout_graceful_shutdown=2)  # fmt: skip
-    server = uvicorn.Server(config)
+    server = SandboxServer(config)
     if exit_with_parent:
         _stop_on_stdin_end(server)
     asyncio.run(_serve(server, sock, on_ready))
