@@ -12,7 +12,7 @@ Importing this module imports only pytest and the standard library.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -129,13 +129,18 @@ def _apply(sandbox: CopperSandbox, options: dict[str, Any]) -> None:
         sandbox.faults.add(*options["faults"])
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     sandboxes = item.stash.get(SANDBOXES, [])
-    if report.when != "call" or not report.failed or not sandboxes:
-        return
+    if report.when == "call" and report.failed and sandboxes:
+        report.sections.append(("Copper requests", _journals(sandboxes)))
+    return report
+
+
+def _journals(sandboxes: list[CopperSandbox]) -> str:
     lines: list[str] = []
     for sandbox in sandboxes:
         lines.append(f"account {sandbox.account_id} ({sandbox.template or 'empty'}):")
@@ -143,7 +148,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             lines += [_line(entry) for entry in sandbox.journal.entries()] or ["  (none)"]
         except Exception as error:  # the report must not fail the run
             lines.append(f"  journal unavailable: {error}")
-    report.sections.append(("Copper requests", "\n".join(lines)))
+    return "\n".join(lines)
 
 
 def _line(entry: dict[str, Any]) -> str:
