@@ -58,9 +58,13 @@ def new_account_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(a.c.id), 0) + 1)).scalar_one())
 
 
-def copy_account(conn: Connection, source: int, target: int) -> None:
-    """Every cloned row of `source` into `target` (which holds none), same ids."""
+def copy_account(conn: Connection, source: int, target: int, reset: bool = False) -> None:
+    """Every cloned row of `source` into `target` (which holds none), same ids. On
+    `reset` (target was wiped, source is an earlier state of it) tables marked
+    `grows_only` are skipped: target's rows already hold source's."""
     for table in _tables():
+        if reset and table.info.get("grows_only"):
+            continue
         columns = [c for c in table.c if c.name != "account_id"]
         rows = select(literal(target).label("account_id"), *columns).where(
             table.c.account_id == source
@@ -68,9 +72,12 @@ def copy_account(conn: Connection, source: int, target: int) -> None:
         conn.execute(table.insert().from_select(["account_id", *[c.name for c in columns]], rows))
 
 
-def wipe_account(conn: Connection, account_id: int) -> None:
-    """Every cloned row of the account; its tokens and settings stay."""
+def wipe_account(conn: Connection, account_id: int, reset: bool = False) -> None:
+    """Every cloned row of the account; its tokens and settings stay (and, on `reset`,
+    the rows of `grows_only` tables)."""
     for table in reversed(_tables()):
+        if reset and table.info.get("grows_only"):
+            continue
         conn.execute(delete(table).where(table.c.account_id == account_id))
 
 
@@ -163,17 +170,13 @@ def ensure_settings(conn: Connection, account_id: int) -> None:
 
 
 def reset_account(conn: Connection, account_id: int, to: str | None) -> None:
-    """Back to the template (`to` None), to a checkpoint, or to empty (`"empty"`)."""
+    """Back to the template (`to` None or "template") or to a checkpoint, exactly."""
     source = _reset_source(conn, account_id, to)
-    wipe_account(conn, account_id)
-    if source is not None:
-        copy_account(conn, source, account_id)
-        return
-    users = schema.users
-    conn.execute(delete(users).where(users.c.account_id == account_id))
+    wipe_account(conn, account_id, reset=True)
+    copy_account(conn, source, account_id, reset=True)
 
 
-def _reset_source(conn: Connection, account_id: int, to: str | None) -> int | None:
+def _reset_source(conn: Connection, account_id: int, to: str | None) -> int:
     if to == "empty":
         raise Unprocessable("reset to empty is not supported: reset to a template")
     if to is not None and to != "template":
@@ -182,7 +185,9 @@ def _reset_source(conn: Connection, account_id: int, to: str | None) -> int | No
     template = conn.execute(select(s.c.template).where(s.c.account_id == account_id)).scalar()
     if template is None:
         raise Unprocessable("this account was not cloned from a template")
-    return template_account(conn, str(template))
+    found = template_account(conn, str(template))
+    assert found is not None  # template_account raises NotFound otherwise
+    return found
 
 
 # -- Checkpoints ----------------------------------------------------------------------------
@@ -305,3 +310,17 @@ def visible_accounts(conn: Connection) -> list[dict[str, Any]]:
     )
     return [{"account_id": r.id, "name": r.name, "template": r.template}
             for r in conn.execute(query)]  # fmt: skip
+
+
+def taken(
+    conn: Connection, account_ids: list[int], token_hashes: list[str]
+) -> tuple[set[int], set[str], int]:
+    """Which of these account ids and token hashes the database holds, and its largest
+    account id (a template file is loaded beside what is there)."""
+    a, t = schema.accounts, schema.api_tokens
+    ids = {int(i) for i in conn.execute(select(a.c.id).where(a.c.id.in_(account_ids))).scalars()}
+    hashes = set(
+        conn.execute(select(t.c.token_hash).where(t.c.token_hash.in_(token_hashes))).scalars()
+    )
+    largest = int(conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one())
+    return ids, hashes, largest

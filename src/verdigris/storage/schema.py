@@ -279,6 +279,9 @@ token_variants = Table(
     Column("variant", LookupKey, nullable=False),
     Column("token", LookupKey, nullable=False),
     PrimaryKeyConstraint("account_id", "variant", "token"),
+    # Writes only ever add rows: an account's rows hold those of any earlier state of it,
+    # so the sandbox's reset and restore keep them (storage/sandbox.py).
+    info={"grows_only": True},
     **ROW_IN_KEY,
 )
 

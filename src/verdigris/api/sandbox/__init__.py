@@ -13,6 +13,7 @@ def install(app: FastAPI, options: SandboxOptions) -> None:
     from verdigris.api.sandbox.routes import router
 
     app.state.sandbox = options
+    app.state.journal_in_flight = set()
     app.include_router(router)
     app.add_middleware(SandboxMiddleware, options=options)
 

@@ -17,16 +17,18 @@ import orjson
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from verdigris.api.deps import APPLICATION, PRINCIPAL
 from verdigris.api.sandbox.clock import CURRENT
 from verdigris.api.sandbox.rules import TERMINAL, Seen, fires, matches
 from verdigris.config import RateLimit
 from verdigris.domain.paging import DEFAULT_PAGE_SIZE
+from verdigris.errors import Unauthorized
 from verdigris.storage import sandbox_log
-from verdigris.storage.accounts import hash_token
+from verdigris.storage.accounts import Principal, authenticate, hash_token
 from verdigris.storage.engine import Connection, Engine, read, run_write
 from verdigris.storage.events import Change, collecting
 from verdigris.storage.ratelimits import record_hit
-from verdigris.storage.sandbox import Settings, settings_of_token
+from verdigris.storage.sandbox import Settings, settings_of, settings_of_token
 
 BASE_PATH = "/developer_api/v1"
 HIDDEN_HEADERS = frozenset({"x-pw-accesstoken", "authorization", "cookie"})
@@ -169,17 +171,27 @@ class SandboxMiddleware:
     async def _finish(self, state: Any, incoming: Incoming, entry: dict[str, Any],
                       answer: Captured, send: Send) -> None:  # fmt: skip
         _describe(entry, answer)
-        await self._journal(state, incoming, entry, answer)
+        entry["status"] = answer.status
+        entry["duration_ms"] = round((time.perf_counter() - incoming.started) * 1000, 3)
         await answer.replay(send)
+        # Written once the answer has left (the client does not wait for it); journal
+        # reads in this process wait for the writes in flight (`settled`).
+        await self._journal(state, incoming, entry, answer)
 
     async def _journal(
         self, state: Any, incoming: Incoming, entry: dict[str, Any], answer: Captured
     ) -> None:
-        entry["status"] = answer.status
-        entry["duration_ms"] = round((time.perf_counter() - incoming.started) * 1000, 3)
+        entry.setdefault("status", answer.status)
+        entry.setdefault("duration_ms", round((time.perf_counter() - incoming.started) * 1000, 3))
         work = partial(sandbox_log.append, account_id=incoming.account_id, entry=entry,
                        limit=self.options.journal_limit)  # fmt: skip
-        await _write(state, work)
+        marker = asyncio.get_running_loop().create_future()
+        state.journal_in_flight.add(marker)
+        try:
+            await _write(state, work)
+        finally:
+            marker.set_result(None)
+            state.journal_in_flight.discard(marker)
 
     async def _interleave(self, incoming: Incoming, then: dict[str, Any]) -> list[dict[str, Any]]:
         """Run `then.requests` as the same user, through the app; their effects."""
@@ -194,6 +206,12 @@ class SandboxMiddleware:
                          "status": captured.status,
                          "effects": [_effect(c) for _, c in changes]})  # fmt: skip
         return done
+
+
+async def settled(state: Any) -> None:
+    """Wait for the journal entries this process is still writing."""
+    if state.journal_in_flight:
+        await asyncio.gather(*list(state.journal_in_flight))
 
 
 async def _write(state: Any, work: Callable[[Connection], Any]) -> Any:
@@ -246,14 +264,31 @@ def _incoming(scope: Scope, body: bytes) -> Incoming:
 
 
 def _lookup(engine: Engine, incoming: Incoming) -> None:
-    """The token's account settings and fault rules: one short read, on the event loop
-    (as authentication reads, decision 0001)."""
+    """The caller (left in the scope for `authenticate`, which then reads nothing), its
+    account's settings and fault rules: one short read, on the event loop (as
+    authentication reads, decision 0001)."""
     if incoming.token_hash is None:
         return
     with read(engine) as conn:
-        incoming.settings = settings_of_token(conn, incoming.token_hash)
+        principal = _principal(conn, incoming)
+        if principal is not None:
+            incoming.scope[PRINCIPAL] = principal
+            incoming.settings = settings_of(conn, principal.account_id)
+        else:  # a 401 to come: journaled in the token's account, if it has one
+            incoming.settings = settings_of_token(conn, incoming.token_hash)
         if incoming.settings is not None:
             incoming.rules = sandbox_log.rules(conn, incoming.settings.account_id)
+
+
+def _principal(conn: Connection, incoming: Incoming) -> Principal | None:
+    headers = incoming.headers
+    token, email = headers.get("x-pw-accesstoken"), headers.get("x-pw-useremail")
+    if not token or not email or headers.get("x-pw-application") != APPLICATION:
+        return None
+    try:
+        return authenticate(conn, token, email)
+    except Unauthorized:
+        return None
 
 
 def _query(raw: bytes) -> dict[str, str]:

@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from verdigris import __version__
 from verdigris.api.deps import Auth, Body, Context, json_response
 from verdigris.api.sandbox import rules as r
-from verdigris.api.sandbox.middleware import BASE_PATH, SandboxOptions
+from verdigris.api.sandbox.middleware import BASE_PATH, SandboxOptions, settled
 from verdigris.errors import BadRequest, Unauthorized
 from verdigris.parsing import values as v
 from verdigris.snapshot.dump import dump_snapshot
@@ -182,23 +182,27 @@ async def requests(ctx: Auth, request: Request) -> Response:
         method=q.get("method"), route=q.get("route"),
         status=_int(q, "status", 0) or None,
     )  # fmt: skip
+    await settled(request.app.state)
     with ctx.read() as conn:
         return json_response(log.entries(conn, ctx.account_id, query))
 
 
 @router.delete("/requests")
-async def clear_requests(ctx: Auth) -> Response:
+async def clear_requests(ctx: Auth, request: Request) -> Response:
+    await settled(request.app.state)
     await ctx.write(partial(log.clear, account_id=ctx.account_id))
     return json_response({"cleared": True})
 
 
 @router.post("/requests/find")
-async def find_requests(ctx: Auth, body: Body) -> Response:
+async def find_requests(ctx: Auth, body: Body, request: Request) -> Response:
+    await settled(request.app.state)
     return json_response(_found(ctx, body))
 
 
 @router.post("/requests/count")
-async def count_requests(ctx: Auth, body: Body) -> Response:
+async def count_requests(ctx: Auth, body: Body, request: Request) -> Response:
+    await settled(request.app.state)
     return json_response({"count": len(_found(ctx, body))})
 
 

@@ -1,0 +1,128 @@
+"""The test kit's speed (issue 14): cloning a template into a new account, resetting it,
+deleting it, and what sandbox mode (journal + fault check) adds to a request.
+
+python -m bench.sandbox [--dburl URL] [--repeat 30]
+
+Templates: the demo account (sample-account.json) and a 1,000-record account
+(bench.devdata: 500 people + 500 leads). Times are the write transaction as the admin
+API runs it (clone + fresh tokens; reset; delete), p50 and p95 over --repeat runs.
+The request overhead compares GET /account and POST /people/search through an
+in-process client on the same database, with and without sandbox mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from bench.devdata import snapshot
+from verdigris.api.app import create_app
+from verdigris.api.sandbox import SandboxOptions
+from verdigris.cli.sandbox import prepare
+from verdigris.config import Settings
+from verdigris.storage import sandbox as store
+from verdigris.storage.engine import create_db_engine, write
+
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "verdigris" / "demo" / "sample-account.json"
+
+
+def _ms(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+
+
+def _timed(repeat: int, work: Callable[[], Any]) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def _fresh_database(url: str, folder: Path) -> str:
+    if url == "sqlite":
+        return f"sqlite:///{folder / 'bench-sandbox.db'}"
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    name = url.rsplit("/", 1)[1]
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url
+
+
+def accounts(url: str, repeat: int, folder: Path) -> None:
+    big = folder / "thousand.json"
+    big.write_text(json.dumps(snapshot(500)))
+    engine = create_db_engine(url)
+    prepare(engine, [("demo", SAMPLE), ("thousand", big)])
+    for template in ("demo", "thousand"):
+        made: list[int] = []
+
+        def clone(template: str = template, made: list[int] = made) -> None:
+            with write(engine) as conn:
+                made.append(store.new_test_account(conn, template, "bench", 0))
+                store.mint_tokens(conn, made[-1], 0)
+
+        def reset(made: list[int] = made) -> None:
+            with write(engine) as conn:
+                store.reset_account(conn, made[0], None)
+
+        def delete(made: list[int] = made) -> None:
+            with write(engine) as conn:
+                store.drop_account(conn, made.pop())
+
+        clone_times = _timed(repeat, clone)
+        reset_times = _timed(repeat, reset)
+        delete_times = _timed(repeat - 1, delete)
+        print(f"{engine.dialect.name} {template}: clone {_ms(clone_times)}; "  # noqa: T201
+              f"reset {_ms(reset_times)}; delete {_ms(delete_times)}")  # fmt: skip
+    engine.dispose()
+
+
+def overhead(url: str, repeat: int) -> None:
+    settings = Settings(database_url=url, migrate_on_start=False)
+    serve = TestClient(create_app(settings))
+    sandbox = TestClient(create_app(settings, sandbox=SandboxOptions("bench")))
+    with sandbox:
+        info = sandbox.post("/_verdigris/accounts", json={"template": "demo"},
+                            headers={"Authorization": "Bearer bench"}).json()  # fmt: skip
+    headers = info["headers"]
+    for method, path in (("GET", "/account"), ("POST", "/people/search")):
+        results = {}
+        with serve, sandbox:
+            for name, client in (("serve", serve), ("sandbox", sandbox)):
+                call = lambda c=client: c.request(  # noqa: E731
+                    method, "/developer_api/v1" + path, headers=headers
+                )
+                _timed(20, call)  # warm
+                results[name] = _timed(repeat * 10, call)
+        added = statistics.median(results["sandbox"]) - statistics.median(results["serve"])
+        print(f"{url.split(':')[0]} {method} {path}: serve {_ms(results['serve'])}; "  # noqa: T201
+              f"sandbox {_ms(results['sandbox'])}; added p50 {added * 1000:.2f} ms")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dburl", default="sqlite", help="sqlite, or a PostgreSQL URL")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = _fresh_database(args.dburl, Path(folder))
+        accounts(url, args.repeat, Path(folder))
+        overhead(url, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
