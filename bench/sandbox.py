@@ -6,8 +6,8 @@ python -m bench.sandbox [--dburl URL] [--repeat 30]
 Templates: the demo account (sample-account.json) and a 1,000-record account
 (bench.devdata: 500 people + 500 leads). Times are the write transaction as the admin
 API runs it (clone + fresh tokens; reset; delete), p50 and p95 over --repeat runs.
-The request overhead compares GET /account and POST /people/search through an
-in-process client on the same database, with and without sandbox mode.
+The request overhead compares GET /account and POST /people/search over HTTP, answered
+by `verdigris sandbox` and by `verdigris serve` on the same database.
 """
 
 from __future__ import annotations
@@ -15,20 +15,19 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 from sqlalchemy import create_engine, text
 
 from bench.devdata import snapshot
-from verdigris.api.app import create_app
-from verdigris.api.sandbox import SandboxOptions
 from verdigris.cli.sandbox import prepare
-from verdigris.config import Settings
 from verdigris.storage import sandbox as store
 from verdigris.storage.engine import create_db_engine, write
 
@@ -91,26 +90,58 @@ def accounts(url: str, repeat: int, folder: Path) -> None:
     engine.dispose()
 
 
-def overhead(url: str, repeat: int) -> None:
-    settings = Settings(database_url=url, migrate_on_start=False)
-    serve = TestClient(create_app(settings))
-    sandbox = TestClient(create_app(settings, sandbox=SandboxOptions("bench")))
-    with sandbox:
-        info = sandbox.post("/_verdigris/accounts", json={"template": "demo"},
-                            headers={"Authorization": "Bearer bench"}).json()  # fmt: skip
-    headers = info["headers"]
-    for method, path in (("GET", "/account"), ("POST", "/people/search")):
-        results = {}
-        with serve, sandbox:
-            for name, client in (("serve", serve), ("sandbox", sandbox)):
-                call = lambda c=client: c.request(  # noqa: E731
-                    method, "/developer_api/v1" + path, headers=headers
-                )
-                _timed(20, call)  # warm
-                results[name] = _timed(repeat * 10, call)
-        added = statistics.median(results["sandbox"]) - statistics.median(results["serve"])
-        print(f"{url.split(':')[0]} {method} {path}: serve {_ms(results['serve'])}; "  # noqa: T201
-              f"sandbox {_ms(results['sandbox'])}; added p50 {added * 1000:.2f} ms")  # fmt: skip
+def _spawn(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "verdigris", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=0.5)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def overhead(url: str, repeat: int, folder: Path) -> None:
+    """Over real HTTP: `verdigris sandbox` and `verdigris serve` on the same database,
+    one keep-alive client each, the same account's requests, alternately."""
+    ready = folder / "ready.json"
+    sandbox = _spawn("sandbox", "--db", url, "--ready-file", str(ready))
+    serve = _spawn("serve", "--db", url, "--port", "8765")
+    try:
+        _wait("http://127.0.0.1:8765/")
+        while not ready.exists():
+            time.sleep(0.05)
+        info = json.loads(ready.read_text())
+        made = httpx.post(info["url"] + "/_verdigris/accounts", json={"template": "demo"},
+                          headers={"Authorization": f"Bearer {info['admin_token']}"})  # fmt: skip
+        headers = made.json()["headers"]
+        bases = {"serve": "http://127.0.0.1:8765/developer_api/v1", "sandbox": info["api"]}
+        for method, path in (("GET", "/account"), ("POST", "/people/search")):
+            _compare(bases, method, path, headers, repeat * 20)
+    finally:
+        for process in (sandbox, serve):
+            process.terminate()
+            process.wait(10)
+
+
+def _compare(bases: dict[str, str], method: str, path: str, headers: dict[str, str],
+             n: int) -> None:  # fmt: skip
+    results: dict[str, list[float]] = {name: [] for name in bases}
+    with httpx.Client(headers=headers) as client:
+        for i in range(n + 50):
+            for name, base in bases.items():
+                started = time.perf_counter()
+                client.request(method, base + path)
+                if i >= 50:  # warm
+                    results[name].append(time.perf_counter() - started)
+    added = statistics.median(results["sandbox"]) - statistics.median(results["serve"])
+    print(f"{method} {path} over HTTP: serve {_ms(results['serve'])}; "  # noqa: T201
+          f"sandbox {_ms(results['sandbox'])}; added p50 {added * 1000:.2f} ms")  # fmt: skip
 
 
 def main() -> None:
@@ -121,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = _fresh_database(args.dburl, Path(folder))
         accounts(url, args.repeat, Path(folder))
-        overhead(url, args.repeat)
+        overhead(url, args.repeat, Path(folder))
 
 
 if __name__ == "__main__":
