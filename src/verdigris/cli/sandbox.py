@@ -68,6 +68,7 @@ def prepare(engine: Engine, loads: list[tuple[str, Path]], migrate: bool = True)
                 template = name if n == 0 else f"{name}-{account_id}"
                 store.ensure_settings(conn, account_id)
                 store.register_template(conn, template, account_id)
+                store.add_spares(conn, template)
                 names.append(template)
     return names
 

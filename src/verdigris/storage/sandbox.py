@@ -105,8 +105,8 @@ def clone(
     copy_account(conn, source, target)
     conn.execute(
         schema.sandbox_accounts.insert(),
-        {"account_id": target, "template": template, "hidden": hidden, "clock_offset": 0.0,
-         "rate_retry_after": True},
+        {"account_id": target, "template": template, "hidden": hidden, "spare": False,
+         "clock_offset": 0.0, "rate_retry_after": True},
     )  # fmt: skip
     return target
 
@@ -149,18 +149,59 @@ def template_names(conn: Connection) -> list[str]:
 
 
 def new_test_account(conn: Connection, template: str | None, name: str, now: int) -> int:
-    """A visible account cloned from `template`, or empty with Copper's defaults."""
+    """A visible account cloned from `template` (a spare when one is ready), or empty
+    with Copper's defaults."""
     if template is None:
         account_id = accounts.create_account(conn, name, now)
         insert_ignore(conn, schema.sandbox_accounts, [_settings_row(account_id, None)])
         return account_id
     source = template_account(conn, template)
     assert source is not None
+    spare = take_spare(conn, template, name)
+    if spare is not None:
+        return spare
     return clone(conn, source, name=name, hidden=False, template=template)
 
 
+# Spares: clones of a template made ahead of time (after an account is handed out), so
+# that a new account is an UPDATE of two rows instead of a copy of the template.
+SPARES = 1
+
+
+def take_spare(conn: Connection, template: str, name: str) -> int | None:
+    s = schema.sandbox_accounts
+    query = (
+        select(s.c.account_id)
+        .where(s.c.spare.is_(True), s.c.template == template)
+        .order_by(s.c.account_id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    found = conn.execute(query).scalar()
+    if found is None:
+        return None
+    conn.execute(update(s).where(s.c.account_id == found).values(spare=False, hidden=False))
+    a = schema.accounts
+    conn.execute(update(a).where(a.c.id == found).values(name=name))
+    return int(found)
+
+
+def add_spares(conn: Connection, template: str, wanted: int = SPARES) -> int:
+    """Clone the template until it has `wanted` spares; how many were made."""
+    s = schema.sandbox_accounts
+    held = conn.execute(
+        select(func.count()).where(s.c.spare.is_(True), s.c.template == template)
+    ).scalar_one()
+    source = template_account(conn, template)
+    assert source is not None
+    for _ in range(wanted - int(held)):
+        spare = clone(conn, source, name=f"spare {template}", hidden=True, template=template)
+        conn.execute(update(s).where(s.c.account_id == spare).values(spare=True))
+    return max(0, wanted - int(held))
+
+
 def _settings_row(account_id: int, template: str | None) -> dict[str, Any]:
-    return {"account_id": account_id, "template": template, "hidden": False,
+    return {"account_id": account_id, "template": template, "hidden": False, "spare": False,
             "clock_offset": 0.0, "rate_retry_after": True}  # fmt: skip
 
 

@@ -356,6 +356,7 @@ sandbox_accounts = Table(
     Column("account_id", BigInteger, primary_key=True, autoincrement=False),
     Column("template", Text),  # what `reset` goes back to
     Column("hidden", Boolean, nullable=False, default=False),  # a template or checkpoint
+    Column("spare", Boolean, nullable=False, default=False),  # a ready clone of `template`
     Column("frozen_at", Float),  # the account's clock, frozen at this time
     Column("clock_offset", Float, nullable=False, default=0.0),  # else real time plus this
     Column("rate_requests", Integer),  # Copper's rate limit, on for this account

@@ -14,6 +14,7 @@ def install(app: FastAPI, options: SandboxOptions) -> None:
 
     app.state.sandbox = options
     app.state.journal_in_flight = set()
+    app.state.journal_tail = None
     app.include_router(router)
     app.add_middleware(SandboxMiddleware, options=options)
 

@@ -173,25 +173,26 @@ class SandboxMiddleware:
         _describe(entry, answer)
         entry["status"] = answer.status
         entry["duration_ms"] = round((time.perf_counter() - incoming.started) * 1000, 3)
+        # The entry's place is taken before the answer leaves, and written after it (the
+        # client does not wait for it); journal reads in this process wait (`settled`).
+        turn = _take_turn(state)
         await answer.replay(send)
-        # Written once the answer has left (the client does not wait for it); journal
-        # reads in this process wait for the writes in flight (`settled`).
-        await self._journal(state, incoming, entry, answer)
+        await self._journal(state, incoming, entry, answer, turn)
 
-    async def _journal(
-        self, state: Any, incoming: Incoming, entry: dict[str, Any], answer: Captured
-    ) -> None:
+    async def _journal(self, state: Any, incoming: Incoming, entry: dict[str, Any],
+                       answer: Captured, turn: Turn | None = None) -> None:  # fmt: skip
         entry.setdefault("status", answer.status)
         entry.setdefault("duration_ms", round((time.perf_counter() - incoming.started) * 1000, 3))
         work = partial(sandbox_log.append, account_id=incoming.account_id, entry=entry,
                        limit=self.options.journal_limit)  # fmt: skip
-        marker = asyncio.get_running_loop().create_future()
-        state.journal_in_flight.add(marker)
+        previous, mine = turn or _take_turn(state)
         try:
+            if previous is not None:
+                await asyncio.shield(previous)  # entries in the order answers left
             await _write(state, work)
         finally:
-            marker.set_result(None)
-            state.journal_in_flight.discard(marker)
+            mine.set_result(None)
+            state.journal_in_flight.discard(mine)
 
     async def _interleave(self, incoming: Incoming, then: dict[str, Any]) -> list[dict[str, Any]]:
         """Run `then.requests` as the same user, through the app; their effects."""
@@ -206,6 +207,18 @@ class SandboxMiddleware:
                          "status": captured.status,
                          "effects": [_effect(c) for _, c in changes]})  # fmt: skip
         return done
+
+
+Turn = tuple["asyncio.Future[None] | None", "asyncio.Future[None]"]
+
+
+def _take_turn(state: Any) -> Turn:
+    """This entry's place in the journal: after the entry before it."""
+    previous = state.journal_tail
+    mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    state.journal_tail = mine
+    state.journal_in_flight.add(mine)
+    return (previous if previous is not None and not previous.done() else None), mine
 
 
 async def settled(state: Any) -> None:

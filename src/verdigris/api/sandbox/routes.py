@@ -18,6 +18,7 @@ import orjson
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.background import BackgroundTask
 
 from verdigris import __version__
 from verdigris.api.deps import Auth, Body, Context, json_response
@@ -84,7 +85,12 @@ async def create_account(request: Request, _: Admin, body: Body) -> Response:
         minted = store.mint_tokens(conn, account_id, now)
         return _account_answer(request, account_id, template, minted)
 
-    return json_response(await _write(request, work), 201)
+    answer = json_response(await _write(request, work), 201)
+    if template is not None:
+        # The next account of this template is ready before it is asked for.
+        refill = partial(store.add_spares, template=template)
+        answer.background = BackgroundTask(_write, request, refill)
+    return answer
 
 
 def _account_answer(
@@ -114,6 +120,7 @@ async def list_accounts(request: Request, _: Admin) -> Response:
 
 @router.delete("/accounts/{account_id}")
 async def delete_account(request: Request, _: Admin, account_id: int) -> Response:
+    await settled(request.app.state)  # no entry of it written after it is gone
     await _write(request, partial(store.drop_account, account_id=account_id))
     return json_response({"deleted": account_id})
 

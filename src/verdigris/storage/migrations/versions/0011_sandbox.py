@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("template", sa.Text),
         sa.Column("hidden", sa.Boolean, nullable=False),
+        sa.Column("spare", sa.Boolean, nullable=False),
         sa.Column("frozen_at", sa.Float),
         sa.Column("clock_offset", sa.Float, nullable=False),
         sa.Column("rate_requests", sa.Integer),
