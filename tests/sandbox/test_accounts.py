@@ -3,10 +3,12 @@ the admin token guards the lifecycle, an account's own headers its own routes on
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import SAMPLE
 from tests.copper import error
 from tests.sandbox.conftest import ADMIN, API, Account, new_account
 
@@ -121,3 +123,19 @@ def test_serve_has_no_admin_routes(client: TestClient) -> None:
     error(client.get("/_verdigris/health"), 404)
     error(client.post("/_verdigris/accounts", json={}, headers=ADMIN), 404)
     assert client.post(f"{API}/people/search").status_code == 401
+
+
+def test_a_template_from_a_snapshot_document(sandbox: TestClient) -> None:
+    document = json.loads(SAMPLE.read_text())  # account ids 1 and 2 are taken: loaded beside
+    document["accounts"] = document["accounts"][:1]
+    body = {"name": "acme", "snapshot": document}
+    error(sandbox.post("/_verdigris/templates", json=body), 401)
+    made = sandbox.post("/_verdigris/templates", json=body, headers=ADMIN)
+    assert made.status_code == 201, made.text
+    assert made.json() == {"templates": ["acme"]}
+    assert "acme" in error(sandbox.post("/_verdigris/templates", json=body, headers=ADMIN), 422)
+    bad = {"name": "broken", "snapshot": {"format": "nope", "accounts": []}}
+    error(sandbox.post("/_verdigris/templates", json=bad, headers=ADMIN), 400)
+
+    acme, demo = new_account(sandbox, "acme"), new_account(sandbox, "demo")
+    assert _dump(acme) == _dump(demo)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
+from tests.conftest import SAMPLE
 from verdigris.testing.server import SandboxServer
 
 
@@ -66,6 +68,31 @@ def test_a_marked_test_runs_against_its_own_redirected_account(
     result = pytester.runpytest_subprocess(*_shared(kit_server))
     result.assert_outcomes(passed=4)
     assert kit_server.admin("GET", "/accounts") == before  # deleted at teardown
+
+
+def test_a_template_file_in_the_marker(
+    pytester: pytest.Pytester, kit_server: SandboxServer
+) -> None:
+    data = pytester.mkdir("data")
+    document = json.loads(SAMPLE.read_text())
+    document["accounts"] = document["accounts"][1:]  # "Other Company"
+    (data / "other.json").write_text(json.dumps(document))
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.copper("data/other.json")
+        def test_one(copper_sandbox):
+            assert copper_sandbox.api("GET", "/account")["name"] == "sandbox other"
+            assert copper_sandbox.template == "other"
+
+        @pytest.mark.copper("data/other.json")
+        def test_two(copper_sandbox):
+            assert copper_sandbox.email == "owner@other.example"
+        """
+    )
+    result = pytester.runpytest_subprocess(*_shared(kit_server))
+    result.assert_outcomes(passed=2)
 
 
 def test_a_failing_test_reports_its_copper_requests(

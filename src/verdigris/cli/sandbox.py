@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import secrets
@@ -14,12 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from verdigris.config import Settings, database_url
-from verdigris.storage import sandbox as store
-from verdigris.storage.accounts import hash_token
-from verdigris.storage.engine import Engine, create_db_engine, write
+from verdigris.snapshot.templates import load_templates
+from verdigris.storage.engine import Engine, create_db_engine
 from verdigris.storage.migrate import upgrade
 
 RAM_DIRS = ("/dev/shm",)
@@ -54,47 +50,13 @@ def database(db: str) -> Iterator[str]:
 
 
 def prepare(engine: Engine, loads: list[tuple[str, Path]], migrate: bool = True) -> list[str]:
-    """Migrate, load each file as it is, and register each of its accounts as a template
-    (named after the file; its second and later accounts as NAME-ID)."""
-    from verdigris.snapshot.load import load_snapshot
-
+    """Migrate, then load each file and register its accounts as templates."""
     if migrate:
         upgrade(engine)
     names: list[str] = []
     for name, path in loads:
-        summary = load_snapshot(engine, _beside(engine, path))
-        with write(engine) as conn:
-            for n, account_id in enumerate(summary.accounts):
-                template = name if n == 0 else f"{name}-{account_id}"
-                store.ensure_settings(conn, account_id)
-                store.register_template(conn, template, account_id)
-                store.add_spares(conn, template)
-                names.append(template)
+        names += load_templates(engine, name, path)
     return names
-
-
-def _beside(engine: Engine, path: Path) -> Path | io.BytesIO:
-    """The file, or (when its account ids or tokens are already in the database, as
-    when two fixture files both use account 1) a copy with new account ids and without
-    the tokens taken: a template only needs its records."""
-    document = orjson.loads(path.read_bytes())
-    listed = document.get("accounts") if isinstance(document, dict) else None
-    if not isinstance(listed, list):
-        return path  # the loader names what is wrong
-    ids = [a["id"] for a in listed if isinstance(a, dict) and isinstance(a.get("id"), int)]
-    plain = [t for a in listed for u in a.get("users") or [] for t in u.get("api_tokens") or []]
-    with write(engine) as conn:
-        ids_taken, hashes_taken, largest = store.taken(conn, ids, [hash_token(t) for t in plain])
-    if not ids_taken and not hashes_taken:
-        return path
-    for account in listed:
-        if account.get("id") in ids_taken:
-            largest += 1
-            account["id"] = largest
-        for user in account.get("users") or []:
-            kept = [t for t in user.get("api_tokens") or [] if hash_token(t) not in hashes_taken]
-            user["api_tokens"] = kept
-    return io.BytesIO(orjson.dumps(document))
 
 
 def ready_line(url: str, admin_token: str, templates: list[str], database_url: str) -> str:

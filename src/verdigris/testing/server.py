@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from verdigris.testing._http import call
+from verdigris.testing._http import SandboxError, call
 
 if TYPE_CHECKING:
     from verdigris.testing.sandbox import CopperSandbox
@@ -30,6 +30,7 @@ class SandboxServer:
     templates: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
     _folder: str | None = None
+    _registered: dict[str, str] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -43,10 +44,33 @@ class SandboxServer:
         headers = {"Authorization": f"Bearer {self.admin_token}"}
         return call(self.url, method, "/_verdigris" + path, headers, body)
 
+    def register_template(self, snapshot: str | Path | dict[str, Any],
+                          name: str | None = None) -> str:  # fmt: skip
+        """Register a snapshot (a file or a document) as a template, once per server;
+        its name (default: the file's stem)."""
+        key = str(Path(snapshot).resolve()) if isinstance(snapshot, str | Path) else None
+        if key is not None and key in self._registered:
+            return self._registered[key]
+        if isinstance(snapshot, str | Path):
+            name = name or Path(snapshot).stem
+            snapshot = json.loads(Path(snapshot).read_text())
+        name = name or "template"
+        try:
+            self.admin("POST", "/templates", {"name": name, "snapshot": snapshot})
+        except SandboxError as error:
+            if error.status != 422:  # 422: already there (another worker registered it)
+                raise
+        if key is not None:
+            self._registered[key] = name
+        return name
+
     def new_account(self, template: str | None = "demo") -> CopperSandbox:
-        """A fresh account, cloned from `template` (None: empty, with one user)."""
+        """A fresh account, cloned from `template` (None: empty, with one user); a
+        template ending in .json is a snapshot file, registered on first use."""
         from verdigris.testing.sandbox import CopperSandbox
 
+        if template is not None and template.endswith(".json"):
+            template = self.register_template(template)
         body = {} if template is None else {"template": template}
         return CopperSandbox(self, self.admin("POST", "/accounts", body))
 

@@ -67,6 +67,18 @@ async def templates(request: Request, _: Admin) -> Response:
         return json_response(store.template_names(conn))
 
 
+@router.post("/templates")
+async def add_template(request: Request, _: Admin, body: Body) -> Response:
+    """`{"name", "snapshot"}`: load a verdigris-snapshot/1 document and register its
+    accounts as templates (NAME, then NAME-ID for its other accounts)."""
+    from verdigris.snapshot.templates import load_templates
+
+    name = v.string("name", body.get("name"))
+    snapshot = v.mapping("snapshot", body.get("snapshot"))
+    load = partial(load_templates, request.app.state.engine, name, orjson.dumps(snapshot))
+    return json_response({"templates": await to_thread.run_sync(load)}, 201)
+
+
 @router.post("/accounts")
 async def create_account(request: Request, _: Admin, body: Body) -> Response:
     template = body.get("template")
