@@ -96,3 +96,26 @@ def test_hang_lets_the_client_timeout_fire(running: dict[str, Any]) -> None:
     httpx.post(running["url"] + "/_verdigris/faults", json=rule, headers=account["headers"])
     with pytest.raises(httpx.ReadTimeout):
         httpx.get(running["api"] + "/account", headers=account["headers"], timeout=0.5)
+
+
+def test_two_workers_share_fault_counters_and_the_journal(tmp_path: Path) -> None:
+    process, info = _start(tmp_path, "--workers", "2")
+    try:
+        account = _account(info)
+        headers = account["headers"]
+        rule = {"times": 5, "then": {"type": "status", "status": 503}}
+        httpx.post(info["url"] + "/_verdigris/faults", json=rule, headers=headers)
+        statuses = []
+        for _ in range(20):  # a new connection each: both workers serve some
+            statuses.append(httpx.get(info["api"] + "/account", headers=headers).status_code)
+        assert statuses.count(503) == 5
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:  # another worker may still be writing its last
+            journal = httpx.get(info["url"] + "/_verdigris/requests", headers=headers).json()
+            if len(journal) == 20:
+                break
+            time.sleep(0.05)
+        assert [e["status"] for e in journal].count(503) == 5 and len(journal) == 20
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0

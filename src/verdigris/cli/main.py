@@ -149,6 +149,7 @@ def sandbox(
         bool, typer.Option(help="Stop when standard input reaches its end.")
     ] = False,
     journal_limit: Annotated[int, typer.Option(help="Journal entries kept per account.")] = 10_000,
+    workers: Annotated[int, typer.Option(help="Worker processes (they share the counters).")] = 1,
 ) -> None:
     """Run a sandbox for tests: the API plus the admin API under /_verdigris.
 
@@ -166,7 +167,7 @@ def sandbox(
         err.print("[red]error:[/red] --admin-token is required off loopback", highlight=False)
         raise typer.Exit(2)
     config = SandboxConfig(db, loads, admin_token, host, port, ready_file, exit_with_parent,
-                           journal_limit)  # fmt: skip
+                           journal_limit, workers)  # fmt: skip
     try:
         run_sandbox(config, lambda line: print(line, flush=True))  # noqa: T201
     except VerdigrisError as error:

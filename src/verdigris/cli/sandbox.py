@@ -31,6 +31,7 @@ class SandboxConfig:
     ready_file: Path | None
     exit_with_parent: bool
     journal_limit: int
+    workers: int = 1
 
 
 @contextmanager
@@ -72,6 +73,10 @@ def ready_line(url: str, admin_token: str, templates: list[str], database_url: s
     return json.dumps(info)
 
 
+def line_url(line: str) -> str:
+    return str(json.loads(line)["url"])
+
+
 def write_ready_file(path: Path, line: str) -> None:
     """Atomically: a reader never sees half of it."""
     temporary = path.with_name(path.name + ".tmp")
@@ -82,7 +87,13 @@ def write_ready_file(path: Path, line: str) -> None:
 def run_sandbox(config: SandboxConfig, say: Any) -> None:
     from verdigris.api.app import create_app
     from verdigris.api.sandbox import SandboxOptions
-    from verdigris.api.sandbox.server import bind, run
+    from verdigris.api.sandbox.server import (
+        ENV_ADMIN_TOKEN,
+        ENV_JOURNAL_LIMIT,
+        bind,
+        run,
+        run_workers,
+    )
 
     with database(config.db) as url:
         engine = create_db_engine(url)
@@ -104,7 +115,13 @@ def run_sandbox(config: SandboxConfig, say: Any) -> None:
             say(line)
 
         try:
-            run(app, sock, ready, config.exit_with_parent)
+            if config.workers > 1:
+                env = {"VERDIGRIS_DB": url, ENV_ADMIN_TOKEN: token,
+                       ENV_JOURNAL_LIMIT: str(config.journal_limit)}  # fmt: skip
+                shown_url = line_url(line)
+                run_workers(env, config.workers, sock, shown_url, ready, config.exit_with_parent)
+            else:
+                run(app, sock, ready, config.exit_with_parent)
         finally:
             sock.close()
             if config.ready_file is not None:

@@ -5,13 +5,17 @@ answers, and a stop on SIGTERM, SIGINT or (with exit_with_parent) standard input
 from __future__ import annotations
 
 import asyncio
+import http.client
+import os
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -64,7 +68,7 @@ def run(app: Any, sock: socket.socket, on_ready: Callable[[], None],
                             log_level="warning", timeout_graceful_shutdown=2)  # fmt: skip
     server = SandboxServer(config)
     if exit_with_parent:
-        _stop_on_stdin_end(server)
+        _stop_on_stdin_end(lambda: setattr(server, "should_exit", True))
     # The event loop `verdigris serve` runs on (uvloop where installed).
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         runner.run(_serve(server, sock, on_ready))
@@ -81,13 +85,62 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, on_ready: Callable
     await task
 
 
-def _stop_on_stdin_end(server: uvicorn.Server) -> None:
+def _stop_on_stdin_end(stop: Callable[[], None]) -> None:
     def wait() -> None:
         try:
             while sys.stdin.buffer.read(4096):
                 pass
         except (OSError, ValueError):
             pass
-        server.should_exit = True
+        stop()
 
     threading.Thread(target=wait, name="verdigris-exit-with-parent", daemon=True).start()
+
+
+# -- Several worker processes ---------------------------------------------------------------
+
+ENV_ADMIN_TOKEN = "VERDIGRIS_SANDBOX_ADMIN_TOKEN"
+ENV_JOURNAL_LIMIT = "VERDIGRIS_SANDBOX_JOURNAL_LIMIT"
+
+
+def app_from_env() -> Any:
+    """uvicorn factory of each worker of `verdigris sandbox --workers N`."""
+    from verdigris.api.app import create_app
+    from verdigris.api.sandbox import SandboxOptions
+    from verdigris.config import Settings, database_url
+
+    options = SandboxOptions(os.environ[ENV_ADMIN_TOKEN],
+                             int(os.environ.get(ENV_JOURNAL_LIMIT, "10000")))  # fmt: skip
+    settings = Settings(database_url=database_url(os.environ["VERDIGRIS_DB"]),
+                        migrate_on_start=False)  # fmt: skip
+    return create_app(settings, sandbox=options)
+
+
+def run_workers(env: dict[str, str], workers: int, sock: socket.socket, url: str,
+                on_ready: Callable[[], None], exit_with_parent: bool) -> None:  # fmt: skip
+    """`workers` processes on the one socket (uvicorn's supervisor); ready once one of
+    them answers. Counters, journal and clocks are shared through the database."""
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ.update(env)
+    config = uvicorn.Config("verdigris.api.sandbox.server:app_from_env", factory=True,
+                            workers=workers, http=SandboxProtocol, log_level="warning",
+                            access_log=False, timeout_graceful_shutdown=2)  # fmt: skip
+    supervisor = Multiprocess(config, sockets=[sock])
+    threading.Thread(target=_ready_when_up, args=(url, on_ready), daemon=True).start()
+    if exit_with_parent:
+        _stop_on_stdin_end(supervisor.should_exit.set)
+    supervisor.run()
+
+
+def _ready_when_up(url: str, on_ready: Callable[[], None]) -> None:
+    parts = urlsplit(url)
+    while True:
+        try:
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port or 80, timeout=1)
+            conn.request("GET", "/_verdigris/health")
+            if conn.getresponse().status == 200:
+                on_ready()
+                return
+        except OSError:
+            time.sleep(0.02)
