@@ -199,3 +199,16 @@ def test_rate_limit_on_one_account(sandbox: TestClient) -> None:
     assert limited.status_code == 429 and "Retry-After" not in limited.headers
     account.admin("DELETE", "/rate-limit")
     assert account.api("GET", "/account").status_code == 200
+
+
+def test_the_journal_keeps_the_last_entries(db_url: str, clock: FakeClock) -> None:
+    with TestClient(sandbox_app(db_url, clock, journal_limit=10)) as client:
+        account = new_account(client)
+        for n in range(70):
+            account.api("POST", f"/people/search?page_number={n + 1}")
+        entries = account.journal()
+        assert [e["query"]["page_number"] for e in entries] == [str(n) for n in range(61, 71)]
+        since = entries[-3]["seq"]
+        later = account.admin("POST", "/requests/find", json={"since": since})
+        assert len(later.json()) == 2
+        assert account.admin("POST", "/requests/count", json={}).json() == {"count": 10}

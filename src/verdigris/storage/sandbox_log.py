@@ -49,13 +49,17 @@ class JournalQuery:
     method: str | None = None
     route: str | None = None
     status: int | None = None
+    kept: int | None = None
+    """The journal's limit: only the account's last `kept` entries exist (the table is
+    trimmed in steps, reads are exact)."""
 
 
 def entries(conn: Connection, account_id: int, query: JournalQuery) -> list[dict[str, Any]]:
     """The account's entries after `since`, oldest first, filtered in SQL."""
-    statement = select(_j.c.seq, _j.c.entry).where(
-        _j.c.account_id == account_id, _j.c.seq > query.since
-    )
+    since = query.since
+    if query.kept is not None:
+        since = max(since, _first_dropped(conn, account_id, query.kept))
+    statement = select(_j.c.seq, _j.c.entry).where(_j.c.account_id == account_id, _j.c.seq > since)
     if query.method:
         statement = statement.where(_j.c.method == query.method.upper())
     if query.route:
@@ -64,6 +68,18 @@ def entries(conn: Connection, account_id: int, query: JournalQuery) -> list[dict
         statement = statement.where(_j.c.status == query.status)
     statement = statement.order_by(_j.c.seq).limit(query.limit)
     return [{"seq": row.seq, **orjson.loads(row.entry)} for row in conn.execute(statement)]
+
+
+def _first_dropped(conn: Connection, account_id: int, kept: int) -> int:
+    """The seq of the newest entry beyond the last `kept` (0: none)."""
+    query = (
+        select(_j.c.seq)
+        .where(_j.c.account_id == account_id)
+        .order_by(_j.c.seq.desc())
+        .offset(kept)
+        .limit(1)
+    )
+    return int(conn.execute(query).scalar() or 0)
 
 
 def clear(conn: Connection, account_id: int) -> None:

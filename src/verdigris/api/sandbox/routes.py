@@ -199,7 +199,7 @@ async def requests(ctx: Auth, request: Request) -> Response:
     query = log.JournalQuery(
         since=_int(q, "since", 0), limit=min(_int(q, "limit", 1000), 10_000),
         method=q.get("method"), route=q.get("route"),
-        status=_int(q, "status", 0) or None,
+        status=_int(q, "status", 0) or None, kept=request.app.state.sandbox.journal_limit,
     )  # fmt: skip
     await settled(request.app.state)
     with ctx.read() as conn:
@@ -216,26 +216,28 @@ async def clear_requests(ctx: Auth, request: Request) -> Response:
 @router.post("/requests/find")
 async def find_requests(ctx: Auth, body: Body, request: Request) -> Response:
     await settled(request.app.state)
-    return json_response(_found(ctx, body))
+    return json_response(_found(ctx, body, request.app.state.sandbox.journal_limit))
 
 
 @router.post("/requests/count")
 async def count_requests(ctx: Auth, body: Body, request: Request) -> Response:
     await settled(request.app.state)
-    return json_response({"count": len(_found(ctx, body))})
+    kept = request.app.state.sandbox.journal_limit
+    return json_response({"count": len(_found(ctx, body, kept))})
 
 
-def _found(ctx: Context, body: dict[str, Any]) -> list[dict[str, Any]]:
+def _found(ctx: Context, body: dict[str, Any], kept: int) -> list[dict[str, Any]]:
     """The entries that match the pattern: method, plain route and status in SQL; route
     templates, query and body subsets on the account's remaining entries."""
+    since = body.pop("since", 0)
     pattern = r.parse_pattern(body)
-    since = body.pop("since", 0) if "since" in body else 0
     route = pattern.get("route")
     plain = route if route and not any(c in route for c in "{*") else None
     query = log.JournalQuery(
         since=since if isinstance(since, int) else 0, limit=100_000,
         method=pattern.get("method") if pattern.get("method") != "*" else None,
         route=("/" + plain.strip("/")) if plain else None, status=pattern.get("status"),
+        kept=kept,
     )  # fmt: skip
     with ctx.read() as conn:
         found = log.entries(conn, ctx.account_id, query)
