@@ -133,3 +133,26 @@ def test_no_verdigris_disables_it(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-p", "no:verdigris")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'copper_sandbox' not found*"])
+
+
+def test_each_xdist_worker_starts_its_own_sandbox(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(
+        """
+        import os, pytest
+
+        @pytest.mark.parametrize("n", range(4))
+        def test_n(n, verdigris_server, copper_sandbox, tmp_path_factory):
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            out = tmp_path_factory.getbasetemp().parent.parent / f"url-{worker}-{n}"
+            out.write_text(verdigris_server.url)
+            made = copper_sandbox.api("POST", "/people", {"name": f"Parallel {n}"})
+            assert copper_sandbox.api("POST", "/people/search")[0]["id"] <= made["id"]
+            assert copper_sandbox.journal.count("POST /people") == 1
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "xdist")
+    result.assert_outcomes(passed=4)
+    urls = {p.read_text() for p in pytester.path.rglob("url-gw*")}
+    workers = {p.name.split("-")[1] for p in pytester.path.rglob("url-gw*")}
+    assert len(workers) == 2 and len(urls) == 2

@@ -4,6 +4,7 @@ over a real loopback connection; everything patched is restored afterwards."""
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import aiohttp
 import httpx
@@ -19,6 +20,19 @@ from verdigris.testing.sandbox import CopperSandbox
 
 COPPER = "https://api.copper.com/developer_api/v1"
 PROSPERWORKS = "https://api.prosperworks.com/developer_api/v1"
+
+
+@pytest.fixture(autouse=True)
+def no_copper_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copper's hosts are never looked up: a redirected request goes to loopback only."""
+    real = socket.getaddrinfo
+
+    def guarded(host: object, *args: object, **kwargs: object) -> object:
+        if any(name in str(host) for name in ("copper.com", "prosperworks.com")):
+            raise AssertionError(f"DNS lookup of {host!r}")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
 
 
 def test_requests_functions_and_an_earlier_session(copper: CopperSandbox) -> None:
