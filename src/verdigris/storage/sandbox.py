@@ -275,10 +275,26 @@ def delete_checkpoint(conn: Connection, account_id: int, name: str) -> None:
 
 def drop_account(conn: Connection, account_id: int) -> None:
     """Delete a visible account and its checkpoints (404 for a template or unknown id)."""
+    revoke_account(conn, account_id)
+    purge_account(conn, account_id)
+
+
+def revoke_account(conn: Connection, account_id: int) -> None:
+    """The first half of a delete, quick: the account's tokens go (401 from now on) and
+    it is hidden; `purge_account` removes its rows later."""
     s = schema.sandbox_accounts
     hidden = conn.execute(select(s.c.hidden).where(s.c.account_id == account_id)).scalar()
     if hidden is None or hidden:
         raise NotFound(f"no sandbox account {account_id}")
+    t = schema.api_tokens
+    tokens = select(t.c.token_hash).where(t.c.account_id == account_id)
+    windows = schema.rate_limit_windows
+    conn.execute(delete(windows).where(windows.c.token_hash.in_(tokens)))
+    conn.execute(delete(t).where(t.c.account_id == account_id))
+    conn.execute(update(s).where(s.c.account_id == account_id).values(hidden=True))
+
+
+def purge_account(conn: Connection, account_id: int) -> None:
     for name in checkpoint_names(conn, account_id):
         delete_checkpoint(conn, account_id, name)
     delete_account(conn, account_id)
