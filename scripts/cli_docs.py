@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from verdigris.cli.main import app
 
-COMMANDS = [[], ["serve"], ["migrate"], ["load"], ["dump"], ["accounts", "create"],
+COMMANDS = [[], ["serve"], ["sandbox"], ["migrate"], ["load"], ["dump"], ["accounts", "create"],
             ["tokens", "create"]]  # fmt: skip
 HEADER = "# Command line\n\nGenerated from `verdigris <command> --help` by `scripts/cli_docs.py`.\n"
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"

@@ -18,6 +18,8 @@ from verdigris.config import Settings
 from verdigris.storage.engine import create_db_engine
 from verdigris.storage.schema import metadata
 
+pytest_plugins = ["pytester"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "verdigris" / "demo" / "sample-account.json"
 POSTGRES_URL = os.environ.get("VERDIGRIS_TEST_POSTGRES_URL")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -19,6 +19,9 @@ from verdigris.clock import Clock, system_clock, system_seconds
 from verdigris.config import RateLimit, Settings, database_url
 from verdigris.storage.engine import create_db_engine
 from verdigris.storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from verdigris.api.sandbox import SandboxOptions
 
 BASE_PATH = "/developer_api/v1"
 
@@ -36,7 +39,12 @@ class StripTrailingSlash:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, clock: Clock | None = None, sandbox: SandboxOptions | None = None
+) -> FastAPI:
+    """The API; with `sandbox`, also the admin API and the sandbox's request path
+    (api/sandbox), each account on its own clock."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_db_engine(settings.database_url)
@@ -67,9 +75,21 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=BASE_PATH)
+    if sandbox is not None:
+        _install_sandbox(app, sandbox, clock)
     app.add_middleware(StripTrailingSlash)
     app.add_middleware(BodyLimit)
     return app
+
+
+def _install_sandbox(app: FastAPI, options: SandboxOptions, clock: Clock | None) -> None:
+    from verdigris.api import sandbox
+    from verdigris.api.sandbox.clock import AccountClock
+
+    account_clock = AccountClock(clock or system_seconds)
+    app.state.clock = account_clock
+    app.state.clock_float = account_clock.seconds
+    sandbox.install(app, options)
 
 
 def app_from_env() -> Any:

@@ -1,4 +1,4 @@
-"""The `verdigris` command: serve, migrate, load, dump, accounts and tokens.
+"""The `verdigris` command: serve, sandbox, migrate, load, dump, accounts and tokens.
 
 Each command parses its options and calls snapshot/ or storage/; no SQL lives here.
 """
@@ -119,6 +119,60 @@ def _print_demo(host: str, port: int) -> None:
         f"    -H 'X-PW-UserEmail: {SAMPLE_EMAIL}' -H 'Content-Type: application/json' \\\n"
         """    -d '{"name": "jim", "page_size": 5}'\n"""
     )
+
+
+@app.command()
+def sandbox(
+    db: Annotated[
+        str, typer.Option(help="tmp (a private temporary SQLite file), memory, a file or a URL.")
+    ] = "tmp",
+    load: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Snapshot file, loaded and registered as a template (repeatable).",
+        ),
+    ] = None,  # fmt: skip
+    demo: Annotated[bool, typer.Option(help="Load the sample account as template 'demo'.")] = False,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on; 0: one the OS picks.")] = 0,
+    admin_token: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Token of the admin API (default: a random one, in the ready line)."),
+    ] = None,
+    ready_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Write the ready line to this file too (atomically)."),
+    ] = None,
+    exit_with_parent: Annotated[
+        bool, typer.Option(help="Stop when standard input reaches its end.")
+    ] = False,
+    journal_limit: Annotated[int, typer.Option(help="Journal entries kept per account.")] = 10_000,
+    workers: Annotated[int, typer.Option(help="Worker processes (they share the counters).")] = 1,
+) -> None:
+    """Run a sandbox for tests: the API plus the admin API under /_verdigris.
+
+    Prints one JSON line when ready: {"verdigris": "ready", "url", "api", "admin_token",
+    "templates"}. See docs/testing.md.
+
+    Example: verdigris sandbox --demo --port 0 --ready-file .verdigris.json --exit-with-parent
+    """
+    from verdigris.cli.sandbox import SandboxConfig, run_sandbox
+
+    loads = [(path.stem, path) for path in load or []]
+    if demo:
+        loads.insert(0, ("demo", Path(str(files("verdigris") / "demo" / "demo-account.json"))))
+    if host not in ("127.0.0.1", "localhost", "::1") and admin_token is None:
+        err.print("[red]error:[/red] --admin-token is required off loopback", highlight=False)
+        raise typer.Exit(2)
+    config = SandboxConfig(db, loads, admin_token, host, port, ready_file, exit_with_parent,
+                           journal_limit, workers)  # fmt: skip
+    try:
+        run_sandbox(config, lambda line: print(line, flush=True))  # noqa: T201
+    except VerdigrisError as error:
+        err.print(f"[red]error:[/red] {error.message}", highlight=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()
