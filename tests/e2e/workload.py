@@ -25,6 +25,9 @@ class Ledger:
     requests: int = 0
     acknowledged: int = 0
     """Writes answered 200."""
+    unknown: dict[int, set[str | None]] = field(default_factory=dict)
+    """Values a person may also hold: writes sent whose answer never came (the server
+    died first), which may or may not have committed."""
 
 
 class Client:
@@ -77,16 +80,22 @@ class Client:
         if record_id is None:
             return
         answer = self._send("PUT", f"/people/{record_id}", {"name": name})
-        if answer is not None and answer.status_code == 200:
+        if answer is None:
+            self.ledger.unknown.setdefault(record_id, set()).add(name)
+        elif answer.status_code == 200:
             self.ledger.people[record_id] = name
+            self.ledger.unknown.pop(record_id, None)  # this answer came after them
 
     def delete(self) -> None:
         record_id = self._mine()
         if record_id is None:
             return
         answer = self._send("DELETE", f"/people/{record_id}")
-        if answer is not None and answer.status_code == 200:
+        if answer is None:
+            self.ledger.unknown.setdefault(record_id, set()).add(None)
+        elif answer.status_code == 200:
             self.ledger.people[record_id] = None
+            self.ledger.unknown.pop(record_id, None)
 
     def upsert(self) -> None:
         name = self._name()
@@ -137,7 +146,7 @@ def unreadable(base: str, ledgers: list[Ledger]) -> list[str]:
             for record_id, name in ledger.people.items():
                 got = http.get(f"/people/{record_id}")
                 shown = got.json().get("name") if got.status_code == 200 else None
-                if shown != name:
+                if shown != name and shown not in ledger.unknown.get(record_id, set()):
                     problems.append(f"person {record_id}: told {name!r}, reads {shown!r}")
     return problems
 
