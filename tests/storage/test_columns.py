@@ -25,8 +25,9 @@ from verdigris.domain.declarations.fields import (
 )
 from verdigris.domain.types import RecordType
 from verdigris.storage import schema
-from verdigris.storage.columns import field_columns, row_function, stored_fields
+from verdigris.storage.columns import field_columns, row_function
 from verdigris.storage.projection import table_row
+from verdigris.storage.record_tables import stored_fields
 
 
 def _sample(field: Field, i: int) -> Any:

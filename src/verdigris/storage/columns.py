@@ -22,17 +22,13 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    Index,
     Integer,
     SmallInteger,
     String,
     Text,
-    text,
 )
 
 from verdigris.domain.dates import date_seconds
-from verdigris.domain.declarations import Declaration
-from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.declarations.fields import (
     ADDRESS_KEYS,
     Address,
@@ -370,52 +366,3 @@ def value_columns(field: Field) -> list[str]:
     """The columns holding a field's value as rendered (not its search keys)."""
     columns = [str(c.name) for c in field_columns(field)]
     return columns if isinstance(field, Related) else columns[:1]
-
-
-def stored_fields(declaration: Declaration) -> tuple[Field, ...]:
-    """Every field with columns, in table order: the shown ones, then the stored-only."""
-    return (*declaration.fields, *declaration.stored)
-
-
-def record_columns(declaration: Declaration) -> list[Column[Any]]:
-    """account_id, then every field's columns in field order, then the stored-only ones."""
-    account = Column("account_id", BigInteger, nullable=False, autoincrement=False)
-    return [account, *(c for f in stored_fields(declaration) for c in field_columns(f))]
-
-
-def indexed_columns(declaration: Declaration) -> list[str]:
-    """Columns with an (account_id, column, id) index: every sort column, every bound
-    or reference filter's column, and counted references (their delete cascades)."""
-    columns = [s.column for s in declaration.sorts]
-    kinds = (FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.REF_IDS, FilterKind.CHOICES,
-             FilterKind.CHOICE_IDS, FilterKind.RELATED_IDS, FilterKind.TEXTS)  # fmt: skip
-    columns += [f.column for f in declaration.filters if f.kind in kinds and f.column]
-    columns += [r.column for r in declaration.counted]
-    return list(dict.fromkeys(columns))
-
-
-def record_indexes(declaration: Declaration) -> list[Index]:
-    table = declaration.table
-    columns = indexed_columns(declaration)
-    indexes = [Index(f"ix_{table}_{c}", "account_id", c, "id") for c in columns]
-    if declaration.address is not None:
-        indexes += _padded(table)
-    return indexes
-
-
-def _padded(table: str) -> list[Index]:
-    """Per address part, the records whose match key is not their sort key."""
-    indexes = []
-    for part, (key, match) in ADDRESS_KEYS.items():
-        differs = text(f"{key} IS DISTINCT FROM {match}")
-        indexes.append(
-            Index(
-                f"ix_{table}_{part}_padded",
-                "account_id",
-                match,
-                "id",
-                postgresql_where=differs,
-                sqlite_where=text(f"{key} IS NOT {match}"),
-            )  # fmt: skip
-        )
-    return indexes

@@ -28,8 +28,8 @@ from verdigris.storage.columns import (
     field_columns,
     folds,
     row_function,
-    stored_fields,
 )
+from verdigris.storage.record_tables import stored_fields
 from verdigris.storage.schema import TYPE_OF_TABLE
 
 CustomFieldTypes = dict[int, str]

@@ -28,7 +28,8 @@ from sqlalchemy import (
 
 from verdigris.domain.declarations import DECLARATIONS, Declaration
 from verdigris.domain.types import RecordType
-from verdigris.storage.columns import LookupKey, record_columns, record_indexes
+from verdigris.storage.columns import LookupKey
+from verdigris.storage.record_tables import record_columns, record_indexes
 
 metadata = MetaData()
 
