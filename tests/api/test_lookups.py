@@ -55,6 +55,13 @@ def test_account_and_users(sample_client: TestClient) -> None:
     assert error(sample_client.get(f"{API}/users/{2**70}", headers=JIM), 404)
 
 
+def test_users_me_is_the_token_owner(sample_client: TestClient) -> None:
+    assert get(sample_client, "/users/me") == get(sample_client, "/users/2")
+    assert get(sample_client, "/users/me", OTHER)["email"] == OTHER["X-PW-UserEmail"]
+    assert get(sample_client, "/users/me/") == get(sample_client, "/users/2")
+    error(sample_client.get(f"{API}/users/me", headers={**JIM, "X-PW-AccessToken": "x"}), 401)
+
+
 def test_users_search_pages(sample_client: TestClient) -> None:
     first = sample_client.post(f"{API}/users/search", json={"page_size": 1}, headers=JIM)
     assert [u["id"] for u in first.json()] == [1] and first.headers["X-PW-TOTAL"] == "2"

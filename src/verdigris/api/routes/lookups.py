@@ -57,6 +57,13 @@ async def list_users(ctx: Auth) -> Response:
         return json_response(lookups.users(conn, ctx.account_id))
 
 
+@router.get("/users/me")
+async def get_me(ctx: Auth) -> Response:
+    """The user of the request's token (Activepieces checks credentials with it)."""
+    with ctx.read() as conn:
+        return json_response(lookups.get_user(conn, ctx.account_id, ctx.user_id))
+
+
 @router.get("/users/{user_id:int}")
 async def get_user(ctx: Auth, user_id: int) -> Response:
     with ctx.read() as conn:
