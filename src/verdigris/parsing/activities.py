@@ -11,6 +11,7 @@ from verdigris.domain.types import RecordType
 from verdigris.errors import BadRequest
 from verdigris.parsing import values as v
 from verdigris.parsing.paging import parse_paging, parse_sort
+from verdigris.parsing.query_filters import query_values
 
 PARENT_TYPES = ("person", "lead")
 SORT_KEYS = ("activity_date", "date_created", "date_modified")
@@ -67,8 +68,13 @@ def parse_activity(body: Mapping[str, Any]) -> NewActivity:
     return NewActivity(parent_type, parent_id, category, type_id, details, activity_date)
 
 
+_BOUNDS = ("minimum_activity_date", "maximum_activity_date")
+
+
 def parse_activity_search(body: Mapping[str, Any], query: Mapping[str, str]) -> ActivitySearch:
     """Filters: parent {type, id}, activity_types [{category, id}], activity date bounds."""
+    if not body:
+        body = query_values(query, _BOUNDS, ("parent", "activity_types"))
     paging = parse_paging(body, query)
     sort_by, descending = parse_sort(body, query, SORT_KEYS, "activity_date", True)
     parent = parse_parent(body) if body.get("parent") is not None else None

@@ -23,6 +23,7 @@ from verdigris.errors import BadRequest
 from verdigris.parsing import values as v
 from verdigris.parsing.custom_field_filters import parse_custom_fields
 from verdigris.parsing.paging import parse_paging, parse_sort
+from verdigris.parsing.query_filters import query_filters
 from verdigris.parsing.records import Definitions
 from verdigris.parsing.terms import Equals, IdSet, Options
 
@@ -50,6 +51,8 @@ def parse_search(
     definitions: Definitions,
 ) -> Search:
     decl = declaration(record_type)
+    if not body:
+        body = query_filters(decl, query)
     paging = parse_paging(body, query)
     sort_by, descending = parse_sort(
         body, query, decl.sort_keys, decl.default_sort, decl.default_descending
