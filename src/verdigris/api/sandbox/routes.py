@@ -45,6 +45,14 @@ async def admin(request: Request) -> None:
 Admin = Annotated[None, Depends(admin)]
 
 
+def _name(value: Any) -> str:
+    """A template or checkpoint name: 1 to 200 characters."""
+    name = v.string("name", value)
+    if not 0 < len(name) <= 200:
+        raise BadRequest("name: must be 1 to 200 characters")
+    return name
+
+
 async def _write(request: Request, work: Callable[[Connection], Any]) -> Any:
     state = request.app.state
     run = partial(run_write, state.engine, work, state.settings.lock_wait)
@@ -73,7 +81,7 @@ async def add_template(request: Request, _: Admin, body: Body) -> Response:
     accounts as templates (NAME, then NAME-ID for its other accounts)."""
     from verdigris.snapshot.templates import load_templates
 
-    name = v.string("name", body.get("name"))
+    name = _name(body.get("name"))
     snapshot = v.mapping("snapshot", body.get("snapshot"))
     load = partial(load_templates, request.app.state.engine, name, orjson.dumps(snapshot))
     return json_response({"templates": await to_thread.run_sync(load)}, 201)
@@ -156,7 +164,7 @@ async def reset(ctx: Auth, body: Body) -> Response:
 
 @router.post("/account/checkpoints")
 async def save_checkpoint(ctx: Auth, body: Body) -> Response:
-    name = v.string("name", body.get("name"))
+    name = _name(body.get("name"))
     await ctx.write(partial(store.save_checkpoint, account_id=ctx.account_id, name=name))
     return json_response({"checkpoint": name}, 201)
 
