@@ -89,6 +89,12 @@ class CopperSandbox:
             headers = {"X-PW-AccessToken": self.token, "X-PW-UserEmail": self.email}
         return redirect(self.url, headers=headers, block_network=block_network)
 
+    def add_token(self, email: str, token: str | None = None) -> str:
+        """A token for the account's user `email` (made when new): the value the code
+        under test has configured, or a new one; returned."""
+        body = {"email": email} if token is None else {"email": email, "token": token}
+        return str(self.admin("POST", "/account/tokens", body)["token"])
+
     def reset(self, to: str | None = None) -> None:
         """Back to the template (or to a checkpoint), ids included."""
         self.admin("POST", "/account/reset", {} if to is None else {"to": to})

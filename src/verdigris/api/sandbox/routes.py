@@ -24,12 +24,14 @@ from verdigris import __version__
 from verdigris.api.deps import Auth, Body, Context, json_response
 from verdigris.api.sandbox import rules as r
 from verdigris.api.sandbox.middleware import BASE_PATH, SandboxOptions, settled
-from verdigris.errors import BadRequest, Unauthorized
+from verdigris.errors import BadRequest, Unauthorized, Unprocessable
 from verdigris.parsing import values as v
 from verdigris.snapshot.dump import dump_snapshot
 from verdigris.storage import sandbox as store
 from verdigris.storage import sandbox_log as log
+from verdigris.storage.accounts import add_token_hash, create_user, hash_token, new_token
 from verdigris.storage.engine import Connection, read, run_write
+from verdigris.storage.sandbox import taken_token, user_by_email
 
 router = APIRouter(prefix="/_verdigris", tags=["sandbox"])
 
@@ -99,8 +101,6 @@ async def create_account(request: Request, _: Admin, body: Body) -> Response:
     def work(conn: Connection) -> dict[str, Any]:
         account_id = store.new_test_account(conn, template, name, now)
         if template is None:
-            from verdigris.storage.accounts import create_user
-
             create_user(conn, account_id, email, None)
         minted = store.mint_tokens(conn, account_id, now)
         return _account_answer(request, account_id, template, minted)
@@ -192,6 +192,32 @@ async def dump(ctx: Auth) -> Response:
     out = io.BytesIO()
     dump_snapshot(ctx.engine, out, ctx.account_id)
     return Response(out.getvalue(), media_type="application/json")
+
+
+@router.post("/account/tokens")
+async def add_token(ctx: Auth, body: Body) -> Response:
+    """`{"email", "token"?}`: a token for a user of this account (made when the email is
+    new): the value code under test has in its configuration, or a new one."""
+    email = v.string("email", body.get("email"))
+    given = body.get("token")
+    token = v.string("token", given) if given is not None else new_token()
+    if not 8 <= len(token) <= 200:
+        raise BadRequest("token: must be 8 to 200 characters")
+    now = ctx.now()
+
+    def work(conn: Connection) -> dict[str, Any]:
+        user_id = _user_of(conn, ctx.account_id, email)
+        if taken_token(conn, hash_token(token)):
+            raise Unprocessable("token: already in use")
+        add_token_hash(conn, ctx.account_id, user_id, hash_token(token), now)
+        return {"user_id": user_id, "email": email, "token": token}
+
+    return json_response(await ctx.write(work), 201)
+
+
+def _user_of(conn: Connection, account_id: int, email: str) -> int:
+    found = user_by_email(conn, account_id, email)
+    return found if found is not None else create_user(conn, account_id, email, None)
 
 
 @router.get("/account/state")
