@@ -212,3 +212,11 @@ def test_the_journal_keeps_the_last_entries(db_url: str, clock: FakeClock) -> No
         later = account.admin("POST", "/requests/find", json={"since": since})
         assert len(later.json()) == 2
         assert account.admin("POST", "/requests/count", json={}).json() == {"count": 10}
+
+
+def test_a_body_over_the_limit_is_413_and_journaled(account: Account) -> None:
+    big = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    response = account.api("POST", "/people", content=big)
+    assert response.status_code == 413
+    (entry,) = account.journal()
+    assert entry["status"] == 413 and entry["body"] == {"verdigris_body_bytes": 1024 * 1024 + 1}
