@@ -145,6 +145,8 @@ class SandboxMiddleware:
         answer = Captured()
         with collecting() as changes:
             await self.app(incoming.scope, _replay(incoming.body), answer.send)
+        # The router leaves the endpoint it chose in the scope: none, a route we do not serve.
+        entry["unmatched"] = "endpoint" not in incoming.scope
         for then in (t for t in interleaves if t.get("when") == "after"):
             effects += await self._interleave(incoming, then)
         entry["effects"] = [_effect(change) for _, change in changes]
@@ -364,6 +366,7 @@ def _entry(incoming: Incoming) -> dict[str, Any]:
         else {"verdigris_body_bytes": len(incoming.body)},  # fmt: skip
         "paging": _paging(seen),
         "effects": [],
+        "unmatched": False,
     }
 
 

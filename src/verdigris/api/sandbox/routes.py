@@ -8,8 +8,10 @@ An account's routes act on that account only.
 
 from __future__ import annotations
 
+import difflib
 import hmac
 import io
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
@@ -243,6 +245,38 @@ async def requests(ctx: Auth, request: Request) -> Response:
     await settled(request.app.state)
     with ctx.read() as conn:
         return json_response(log.entries(conn, ctx.account_id, query))
+
+
+@router.get("/requests/unmatched")
+async def unmatched_requests(ctx: Auth, request: Request) -> Response:
+    """Requests to routes Verdigris does not serve, each with the nearest served route."""
+    await settled(request.app.state)
+    kept = request.app.state.sandbox.journal_limit
+    with ctx.read() as conn:
+        found = [e for status in (404, 405)
+                 for e in log.entries(conn, ctx.account_id,
+                                      log.JournalQuery(limit=10_000, status=status, kept=kept))
+                 if e.get("unmatched")]  # fmt: skip
+    served = {_shape(route): route for route in _served_routes(request)}
+    for entry in found:
+        asked = _shape(f"{entry['method']} {entry['route']}")
+        close = difflib.get_close_matches(asked, list(served), 1, 0)
+        entry["nearest"] = served[close[0]] if close else None
+    return json_response(sorted(found, key=lambda e: e["seq"]))
+
+
+def _shape(route: str) -> str:
+    """A route with its ids and parameters alike, so that they do not count as text."""
+    return re.sub(r"/(\{[^}]*\}|[0-9]+)(?=/|$)", "/{id}", route)
+
+
+def _served_routes(request: Request) -> list[str]:
+    """`METHOD /route` of every Copper route served, from the OpenAPI document (built
+    once per app)."""
+    paths = request.app.openapi()["paths"]
+    return [f"{method.upper()} {path[len(BASE_PATH):]}"
+            for path, operations in paths.items() if path.startswith(BASE_PATH)
+            for method in operations]  # fmt: skip
 
 
 @router.delete("/requests")
