@@ -230,3 +230,16 @@ def test_unmatched_requests_name_the_nearest_served_route(account: Account) -> N
     assert [e["route"] for e in found] == ["/users/me", "/peeple/3"]
     assert found[0]["nearest"].startswith("GET /users")
     assert found[1]["nearest"] == "GET /people/{record_id}"
+
+
+def test_the_account_clock_drives_the_age_filter(account: Account) -> None:
+    account.admin("PUT", "/clock", json={"frozen_at": 1_650_000_000})
+    made = account.api("POST", "/people", json={"name": "Aged Person"}).json()
+
+    def young() -> list[int]:
+        found = account.api("POST", "/people/search", json={"age": 3600, "page_size": 200})
+        return [p["id"] for p in found.json()]
+
+    assert made["id"] in young()
+    account.admin("POST", "/clock/advance", json={"seconds": 7200})
+    assert made["id"] not in young()
