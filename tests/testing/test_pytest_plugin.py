@@ -108,10 +108,15 @@ def test_a_failing_test_reports_its_copper_requests(
             copper_sandbox.api("GET", "/account")
         """
     )
-    result = pytester.runpytest_subprocess(*_shared(kit_server))
+    dumps = pytester.path / "dumps"
+    result = pytester.runpytest_subprocess(*_shared(kit_server),
+                                           f"--verdigris-dump-on-failure={dumps}")  # fmt: skip
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*Copper requests*", "*POST /people/search page 1x5 -> 200*"])
     assert "GET /account" not in result.stdout.str()
+    (dumped,) = dumps.iterdir()  # the failing test's account only
+    assert "test_fails" in dumped.name
+    assert json.loads(dumped.read_text())["format"] == "verdigris-snapshot/1"
 
 
 def test_the_plugin_starts_its_own_sandbox_quickly(pytester: pytest.Pytester) -> None:
