@@ -139,3 +139,17 @@ def test_a_template_from_a_snapshot_document(sandbox: TestClient) -> None:
 
     acme, demo = new_account(sandbox, "acme"), new_account(sandbox, "demo")
     assert _dump(acme) == _dump(demo)
+
+
+def test_a_hard_coded_token_registered_for_one_account(sandbox: TestClient) -> None:
+    one, two = new_account(sandbox), new_account(sandbox)
+    body = {"email": "dev@example.com", "token": "hard-coded-token-123"}
+    made = one.admin("POST", "/account/tokens", json=body)
+    assert made.status_code == 201, made.text
+    headers = {"X-PW-AccessToken": "hard-coded-token-123", "X-PW-Application": "developer_api",
+               "X-PW-UserEmail": "dev@example.com"}  # fmt: skip
+    assert sandbox.get(f"{API}/account", headers=headers).json()["id"] == one.id
+    assert "in use" in error(two.admin("POST", "/account/tokens", json=body), 422)
+    jim = one.admin("POST", "/account/tokens", json={"email": "jim.halpert@dundermifflin.com"})
+    assert jim.status_code == 201 and len(jim.json()["token"]) > 20
+    error(one.admin("POST", "/account/tokens", json={"email": "x@y.z", "token": "short"}), 400)

@@ -212,3 +212,34 @@ def test_the_journal_keeps_the_last_entries(db_url: str, clock: FakeClock) -> No
         later = account.admin("POST", "/requests/find", json={"since": since})
         assert len(later.json()) == 2
         assert account.admin("POST", "/requests/count", json={}).json() == {"count": 10}
+
+
+def test_a_body_over_the_limit_is_413_and_journaled(account: Account) -> None:
+    big = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    response = account.api("POST", "/people", content=big)
+    assert response.status_code == 413
+    (entry,) = account.journal()
+    assert entry["status"] == 413 and entry["body"] == {"verdigris_body_bytes": 1024 * 1024 + 1}
+
+
+def test_unmatched_requests_name_the_nearest_served_route(account: Account) -> None:
+    account.api("GET", "/users/me")
+    account.api("GET", "/peeple/3")
+    account.api("GET", "/people/999999")  # served route, unknown record: not unmatched
+    found = account.admin("GET", "/requests/unmatched").json()
+    assert [e["route"] for e in found] == ["/users/me", "/peeple/3"]
+    assert found[0]["nearest"].startswith("GET /users")
+    assert found[1]["nearest"] == "GET /people/{record_id}"
+
+
+def test_the_account_clock_drives_the_age_filter(account: Account) -> None:
+    account.admin("PUT", "/clock", json={"frozen_at": 1_650_000_000})
+    made = account.api("POST", "/people", json={"name": "Aged Person"}).json()
+
+    def young() -> list[int]:
+        found = account.api("POST", "/people/search", json={"age": 3600, "page_size": 200})
+        return [p["id"] for p in found.json()]
+
+    assert made["id"] in young()
+    account.admin("POST", "/clock/advance", json={"seconds": 7200})
+    assert made["id"] not in young()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 import requests
 
 from verdigris.testing import mock_copper
@@ -45,3 +46,17 @@ def test_decorator_on_a_coroutine(kit_server: SandboxServer) -> None:
             return (await client.get(f"{COPPER}/account")).status_code
 
     assert asyncio.run(sync()) == 200
+
+
+def test_presets(copper_sandbox: CopperSandbox) -> None:
+    copper_sandbox.faults.preset("pagination-drift")
+    first = copper_sandbox.api("POST", "/people/search", {"page_size": 2, "sort_by": "name"})
+    second = copper_sandbox.api("POST", "/people/search",
+                                {"page_size": 2, "page_number": 2, "sort_by": "name"})  # fmt: skip
+    # 3 new people sort first: page 2 repeats what page 1 began with.
+    assert first[0]["id"] in [p["id"] for p in second]
+    copper_sandbox.faults.clear()
+    copper_sandbox.faults.preset("flaky-5xx", seed=3)
+    assert len(copper_sandbox.faults.list()) == 2
+    with pytest.raises(ValueError, match="no preset"):
+        copper_sandbox.faults.preset("nope")

@@ -140,3 +140,15 @@ def test_other_hosts_pass_or_are_blocked(copper: CopperSandbox) -> None:
         requests.get("https://example.invalid/")
     with copper.redirect(block_network=True):  # loopback is never blocked
         assert requests.get(copper.url + "/_verdigris/health").status_code == 200
+
+
+def test_a_configured_token_registered_for_the_account(copper: CopperSandbox) -> None:
+    configured = {
+        "X-PW-AccessToken": f"configured-{copper.account_id}-token",
+        "X-PW-Application": "developer_api",
+        "X-PW-UserEmail": "ci@example.com",
+    }
+    copper.add_token("ci@example.com", configured["X-PW-AccessToken"])
+    with copper.redirect():
+        answer = requests.get(f"{COPPER}/account", headers=configured)
+    assert answer.status_code == 200 and answer.json()["id"] == copper.account_id

@@ -381,3 +381,17 @@ def taken(
     )
     largest = int(conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one())
     return ids, hashes, largest
+
+
+def user_by_email(conn: Connection, account_id: int, email: str) -> int | None:
+    u = schema.users
+    query = select(u.c.id).where(u.c.account_id == account_id, u.c.email_key == email.casefold())
+    found = conn.execute(query).scalar()
+    return None if found is None else int(found)
+
+
+def taken_token(conn: Connection, token_hash: str) -> bool:
+    t = schema.api_tokens
+    return (
+        conn.execute(select(t.c.token_hash).where(t.c.token_hash == token_hash)).first() is not None
+    )

@@ -11,8 +11,12 @@ Importing this module imports only pytest and the standard library.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import re
 from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -38,6 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="its admin token (env VERDIGRIS_ADMIN_TOKEN)")  # fmt: skip
     group.addoption("--verdigris-load", action="append", default=[], metavar="FILE",
                     help="snapshot file to register as a template (repeatable)")  # fmt: skip
+    group.addoption("--verdigris-dump-on-failure", metavar="DIR",
+                    help="write a failing test's accounts as snapshots into DIR")  # fmt: skip
     group.addoption("--verdigris-keep", action="store_true",
                     help="keep test accounts (their ids and tokens are printed)")  # fmt: skip
     parser.addini("verdigris_template", "default template of copper_sandbox", default="demo")
@@ -137,7 +143,19 @@ def pytest_runtest_makereport(
     sandboxes = item.stash.get(SANDBOXES, [])
     if report.when == "call" and report.failed and sandboxes:
         report.sections.append(("Copper requests", _journals(sandboxes)))
+        folder = item.config.getoption("verdigris_dump_on_failure")
+        if folder:
+            _dump(Path(folder), item.nodeid, sandboxes)
     return report
+
+
+def _dump(folder: Path, nodeid: str, sandboxes: list[CopperSandbox]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")
+    for sandbox in sandboxes:
+        with contextlib.suppress(Exception):  # the report must not fail the run
+            path = folder / f"{stem}-account-{sandbox.account_id}.json"
+            path.write_text(json.dumps(sandbox.dump(), indent=1))
 
 
 def _journals(sandboxes: list[CopperSandbox]) -> str:

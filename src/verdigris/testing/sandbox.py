@@ -89,6 +89,12 @@ class CopperSandbox:
             headers = {"X-PW-AccessToken": self.token, "X-PW-UserEmail": self.email}
         return redirect(self.url, headers=headers, block_network=block_network)
 
+    def add_token(self, email: str, token: str | None = None) -> str:
+        """A token for the account's user `email` (made when new): the value the code
+        under test has configured, or a new one; returned."""
+        body = {"email": email} if token is None else {"email": email, "token": token}
+        return str(self.admin("POST", "/account/tokens", body)["token"])
+
     def reset(self, to: str | None = None) -> None:
         """Back to the template (or to a checkpoint), ids included."""
         self.admin("POST", "/account/reset", {} if to is None else {"to": to})
@@ -180,6 +186,36 @@ class Faults:
         """Rewrite X-PW-TOTAL only (Copper calls it an upper bound)."""
         then = {"type": "total", **({"add": add} if add is not None else {"set": set})}
         return self._rule(spec, then)
+
+    def preset(self, name: str, seed: int = 0) -> None:
+        """A named set of rules: `flaky-5xx` (10 % 502 with a gateway's HTML page, 2 %
+        dropped connections), `slow` (300 ms on every request), `timeouts` (5 % of
+        requests never answered), `pagination-drift` (3 people that sort first appear
+        just before page 2 of a people search), `copper-rate-limit` (180 per 60 s)."""
+        if name == "copper-rate-limit":
+            self._sandbox.rate_limit(180, 60)
+            return
+        drift = [("POST", "/people", {"name": f"Aaa Drift {n}"}) for n in range(3)]
+        rules: dict[str, Any] = {
+            "flaky-5xx": [
+                {"probability": 0.1, "seed": seed,
+                 "then": {"type": "status", "status": 502, "body": "html"}},
+                {"probability": 0.02, "seed": seed + 1, "then": {"type": "drop", "how": "close"}},
+            ],
+            "slow": [{"then": {"type": "delay", "ms": 300}}],
+            "timeouts": [{"probability": 0.05, "seed": seed,
+                          "then": {"type": "drop", "how": "hang"}}],
+            "pagination-drift": [{
+                "match": {"method": "POST", "route": "/people/search",
+                          "body": {"page_number": 2}},
+                "times": 1,
+                "then": {"type": "interleave", "requests": [
+                    {"method": m, "path": p, "body": b} for m, p, b in drift]},
+            }],
+        }  # fmt: skip
+        if name not in rules:
+            raise ValueError(f"no preset {name!r}: one of {', '.join(sorted(rules))}")
+        self.add(*rules[name])
 
     def list(self) -> list[dict[str, Any]]:
         return list(self._sandbox.admin("GET", "/faults"))

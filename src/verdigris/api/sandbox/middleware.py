@@ -17,7 +17,7 @@ import orjson
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from verdigris.api.deps import APPLICATION, PRINCIPAL
+from verdigris.api.deps import APPLICATION, MAX_BODY, PRINCIPAL
 from verdigris.api.sandbox.clock import CURRENT
 from verdigris.api.sandbox.rules import TERMINAL, Seen, fires, matches
 from verdigris.config import RateLimit
@@ -33,6 +33,8 @@ from verdigris.storage.sandbox import Settings, settings_of, settings_of_token
 BASE_PATH = "/developer_api/v1"
 HIDDEN_HEADERS = frozenset({"x-pw-accesstoken", "authorization", "cookie"})
 PAGING_KEYS = ("page_number", "page_size", "sort_by", "sort_direction")
+JOURNAL_BODY = 64 * 1024
+"""Bodies up to this size are journaled; a larger one as its size only."""
 HANG_CAP = 60.0
 """Seconds a `hang` holds a request at most when the client never gives up."""
 
@@ -143,6 +145,8 @@ class SandboxMiddleware:
         answer = Captured()
         with collecting() as changes:
             await self.app(incoming.scope, _replay(incoming.body), answer.send)
+        # The router leaves the endpoint it chose in the scope: none, a route we do not serve.
+        entry["unmatched"] = "endpoint" not in incoming.scope
         for then in (t for t in interleaves if t.get("when") == "after"):
             effects += await self._interleave(incoming, then)
         entry["effects"] = [_effect(change) for _, change in changes]
@@ -236,12 +240,17 @@ async def _write(state: Any, work: Callable[[Connection], Any]) -> Any:
 
 
 async def _read_body(receive: Receive) -> bytes:
+    """The body, kept up to one byte past the API's limit (the app then answers 413)."""
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        if size <= MAX_BODY:
+            chunks.append(chunk[: MAX_BODY + 1 - size])
+            size += len(chunks[-1])
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
@@ -352,9 +361,12 @@ def _entry(incoming: Incoming) -> dict[str, Any]:
         "original_url": incoming.headers.get("x-verdigris-original-url"),
         "query": seen.query,
         "headers": headers,
-        "body": _json(incoming.body),
+        "body": _json(incoming.body)
+        if len(incoming.body) <= JOURNAL_BODY
+        else {"verdigris_body_bytes": len(incoming.body)},  # fmt: skip
         "paging": _paging(seen),
         "effects": [],
+        "unmatched": False,
     }
 
 

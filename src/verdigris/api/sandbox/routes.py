@@ -8,8 +8,10 @@ An account's routes act on that account only.
 
 from __future__ import annotations
 
+import difflib
 import hmac
 import io
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
@@ -24,12 +26,14 @@ from verdigris import __version__
 from verdigris.api.deps import Auth, Body, Context, json_response
 from verdigris.api.sandbox import rules as r
 from verdigris.api.sandbox.middleware import BASE_PATH, SandboxOptions, settled
-from verdigris.errors import BadRequest, Unauthorized
+from verdigris.errors import BadRequest, Unauthorized, Unprocessable
 from verdigris.parsing import values as v
 from verdigris.snapshot.dump import dump_snapshot
 from verdigris.storage import sandbox as store
 from verdigris.storage import sandbox_log as log
+from verdigris.storage.accounts import add_token_hash, create_user, hash_token, new_token
 from verdigris.storage.engine import Connection, read, run_write
+from verdigris.storage.sandbox import taken_token, user_by_email
 
 router = APIRouter(prefix="/_verdigris", tags=["sandbox"])
 
@@ -43,6 +47,14 @@ async def admin(request: Request) -> None:
 
 
 Admin = Annotated[None, Depends(admin)]
+
+
+def _name(value: Any) -> str:
+    """A template or checkpoint name: 1 to 200 characters."""
+    name = v.string("name", value)
+    if not 0 < len(name) <= 200:
+        raise BadRequest("name: must be 1 to 200 characters")
+    return name
 
 
 async def _write(request: Request, work: Callable[[Connection], Any]) -> Any:
@@ -73,7 +85,7 @@ async def add_template(request: Request, _: Admin, body: Body) -> Response:
     accounts as templates (NAME, then NAME-ID for its other accounts)."""
     from verdigris.snapshot.templates import load_templates
 
-    name = v.string("name", body.get("name"))
+    name = _name(body.get("name"))
     snapshot = v.mapping("snapshot", body.get("snapshot"))
     load = partial(load_templates, request.app.state.engine, name, orjson.dumps(snapshot))
     return json_response({"templates": await to_thread.run_sync(load)}, 201)
@@ -91,8 +103,6 @@ async def create_account(request: Request, _: Admin, body: Body) -> Response:
     def work(conn: Connection) -> dict[str, Any]:
         account_id = store.new_test_account(conn, template, name, now)
         if template is None:
-            from verdigris.storage.accounts import create_user
-
             create_user(conn, account_id, email, None)
         minted = store.mint_tokens(conn, account_id, now)
         return _account_answer(request, account_id, template, minted)
@@ -156,7 +166,7 @@ async def reset(ctx: Auth, body: Body) -> Response:
 
 @router.post("/account/checkpoints")
 async def save_checkpoint(ctx: Auth, body: Body) -> Response:
-    name = v.string("name", body.get("name"))
+    name = _name(body.get("name"))
     await ctx.write(partial(store.save_checkpoint, account_id=ctx.account_id, name=name))
     return json_response({"checkpoint": name}, 201)
 
@@ -186,6 +196,32 @@ async def dump(ctx: Auth) -> Response:
     return Response(out.getvalue(), media_type="application/json")
 
 
+@router.post("/account/tokens")
+async def add_token(ctx: Auth, body: Body) -> Response:
+    """`{"email", "token"?}`: a token for a user of this account (made when the email is
+    new): the value code under test has in its configuration, or a new one."""
+    email = v.string("email", body.get("email"))
+    given = body.get("token")
+    token = v.string("token", given) if given is not None else new_token()
+    if not 8 <= len(token) <= 200:
+        raise BadRequest("token: must be 8 to 200 characters")
+    now = ctx.now()
+
+    def work(conn: Connection) -> dict[str, Any]:
+        user_id = _user_of(conn, ctx.account_id, email)
+        if taken_token(conn, hash_token(token)):
+            raise Unprocessable("token: already in use")
+        add_token_hash(conn, ctx.account_id, user_id, hash_token(token), now)
+        return {"user_id": user_id, "email": email, "token": token}
+
+    return json_response(await ctx.write(work), 201)
+
+
+def _user_of(conn: Connection, account_id: int, email: str) -> int:
+    found = user_by_email(conn, account_id, email)
+    return found if found is not None else create_user(conn, account_id, email, None)
+
+
 @router.get("/account/state")
 async def state(ctx: Auth, request: Request) -> Response:
     with ctx.read() as conn:
@@ -209,6 +245,38 @@ async def requests(ctx: Auth, request: Request) -> Response:
     await settled(request.app.state)
     with ctx.read() as conn:
         return json_response(log.entries(conn, ctx.account_id, query))
+
+
+@router.get("/requests/unmatched")
+async def unmatched_requests(ctx: Auth, request: Request) -> Response:
+    """Requests to routes Verdigris does not serve, each with the nearest served route."""
+    await settled(request.app.state)
+    kept = request.app.state.sandbox.journal_limit
+    with ctx.read() as conn:
+        found = [e for status in (404, 405)
+                 for e in log.entries(conn, ctx.account_id,
+                                      log.JournalQuery(limit=10_000, status=status, kept=kept))
+                 if e.get("unmatched")]  # fmt: skip
+    served = {_shape(route): route for route in _served_routes(request)}
+    for entry in found:
+        asked = _shape(f"{entry['method']} {entry['route']}")
+        close = difflib.get_close_matches(asked, list(served), 1, 0)
+        entry["nearest"] = served[close[0]] if close else None
+    return json_response(sorted(found, key=lambda e: e["seq"]))
+
+
+def _shape(route: str) -> str:
+    """A route with its ids and parameters alike, so that they do not count as text."""
+    return re.sub(r"/(\{[^}]*\}|[0-9]+)(?=/|$)", "/{id}", route)
+
+
+def _served_routes(request: Request) -> list[str]:
+    """`METHOD /route` of every Copper route served, from the OpenAPI document (built
+    once per app)."""
+    paths = request.app.openapi()["paths"]
+    return [f"{method.upper()} {path[len(BASE_PATH):]}"
+            for path, operations in paths.items() if path.startswith(BASE_PATH)
+            for method in operations]  # fmt: skip
 
 
 @router.delete("/requests")
