@@ -17,7 +17,8 @@ import orjson
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from verdigris.api.deps import APPLICATION, MAX_BODY, PRINCIPAL
+from verdigris.api.deps import APPLICATION, PRINCIPAL
+from verdigris.api.limits import MAX_BODY
 from verdigris.api.sandbox.clock import CURRENT
 from verdigris.api.sandbox.rules import TERMINAL, Seen, fires, matches
 from verdigris.config import RateLimit
