@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from verdigris import __version__
 from verdigris.api import errors
+from verdigris.api.computed_values import ComputedValues
 from verdigris.api.limits import BodyLimit
 from verdigris.api.ratelimit import RateLimiter
 from verdigris.api.routes import ROUTERS
@@ -77,6 +78,7 @@ def create_app(
         app.include_router(router, prefix=BASE_PATH)
     if sandbox is not None:
         _install_sandbox(app, sandbox, clock)
+    app.add_middleware(ComputedValues)
     app.add_middleware(StripTrailingSlash)
     app.add_middleware(BodyLimit)
     return app

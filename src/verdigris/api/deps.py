@@ -65,6 +65,7 @@ async def authenticate(request: Request) -> Context:
             principal = accounts.authenticate(conn, token, email)
     if state.rate_limiter is not None:
         await state.rate_limiter.check(principal.token_hash)
+    request.state.verdigris_account = principal.account_id  # api/computed_values.py
     return Context(
         state.engine, state.settings, principal.account_id, principal.user_id, state.clock
     )
