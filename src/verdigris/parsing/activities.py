@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from verdigris.domain.paging import Paging
@@ -37,6 +37,15 @@ class ActivitySearch:
     types: tuple[tuple[str, int], ...] = ()
     minimum_date: int | None = None
     maximum_date: int | None = None
+    of_company_people: int | None = None
+    """A company's list also holds the activities of its people (copper-surface 8)."""
+
+
+@dataclass(frozen=True)
+class ActivityChanges:
+    details: str | None
+    activity_date: int | None
+    given: frozenset[str]
 
 
 def parse_parent(body: Mapping[str, Any], key: str = "parent") -> tuple[RecordType, int]:
@@ -85,3 +94,21 @@ def parse_activity_search(body: Mapping[str, Any], query: Mapping[str, str]) -> 
     low = v.optional(v.integer)("minimum_activity_date", body.get("minimum_activity_date"))
     high = v.optional(v.integer)("maximum_activity_date", body.get("maximum_activity_date"))
     return ActivitySearch(paging, sort_by, descending, parent, types, low, high)
+
+
+def parse_record_activities(
+    body: Mapping[str, Any], query: Mapping[str, str], parent: RecordType, parent_id: int
+) -> ActivitySearch:
+    """`POST /{entity}/{id}/activities`: the activity search with its parent fixed."""
+    search = parse_activity_search({k: v for k, v in body.items() if k != "parent"}, query)
+    company = parent_id if parent is RecordType.COMPANY else None
+    return replace(search, parent=(parent, parent_id), of_company_people=company)
+
+
+def parse_activity_changes(body: Mapping[str, Any]) -> ActivityChanges:
+    """`PUT /activities/{id}`: `details` and `activity_date`; other keys are ignored."""
+    details = v.optional(v.string)("details", body.get("details"))
+    when = v.optional(v.integer)("activity_date", body.get("activity_date"))
+    return ActivityChanges(
+        details, when, frozenset(k for k in ("details", "activity_date") if k in body)
+    )

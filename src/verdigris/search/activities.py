@@ -3,8 +3,10 @@ date, paged and counted in the database like every other search."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, or_
+from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from verdigris.domain.types import RecordType
 from verdigris.parsing.activities import ActivitySearch
 from verdigris.search.paging import Order, count_capped, page_ids
 from verdigris.storage import schema
@@ -18,8 +20,7 @@ def search_activities(
     """(ids on the page, capped total)."""
     where = []
     if search.parent is not None:
-        kind, parent_id = search.parent
-        where += [_acts.c.parent_type == int(kind), _acts.c.parent_id == parent_id]
+        where.append(_parent_clause(account_id, search))
     if search.types:
         pairs = [(_acts.c.type_category == c) & (_acts.c.type_id == i) for c, i in search.types]
         where.append(or_(*pairs))
@@ -30,3 +31,18 @@ def search_activities(
     total = count_capped(conn, _acts, account_id, where)
     order = Order(_acts.c[search.sort_by], search.descending, nullable=False)
     return page_ids(conn, _acts, account_id, where, order, search.paging, total), total
+
+
+def _parent_clause(account_id: int, search: ActivitySearch) -> ColumnElement[bool]:
+    assert search.parent is not None
+    kind, parent_id = search.parent
+    own = and_(_acts.c.parent_type == int(kind), _acts.c.parent_id == parent_id)
+    if search.of_company_people is None:
+        return own
+    people = schema.RECORD_TABLES[RecordType.PERSON]
+    staff = select(people.c.id).where(
+        people.c.account_id == account_id, people.c.company_id == search.of_company_people
+    )
+    return or_(
+        own, and_(_acts.c.parent_type == int(RecordType.PERSON), _acts.c.parent_id.in_(staff))
+    )

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, select, update
+from sqlalchemy import Connection, case, delete, func, or_, select, update
 
 from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import BadRequest, NotFound
-from verdigris.parsing.activities import NewActivity
+from verdigris.parsing.activities import ActivityChanges, NewActivity
 from verdigris.render.activity import render_activity
 from verdigris.storage import events, schema
 from verdigris.storage.ids import next_id
@@ -83,12 +83,53 @@ def delete_activity(conn: Connection, account_id: int, activity_id: int) -> dict
     return {"id": activity_id, "is_deleted": True}
 
 
-def _remove_interaction(conn: Connection, account_id: int, activity: Mapping[str, Any]) -> None:
-    """One interaction less (never below 0). When the deleted activity held the contact
-    date, it falls back to the latest remaining interaction activity (or null): counts
-    and dates brought in by a snapshot have no activity rows to fall back on."""
+def update_activity(
+    conn: Connection, account_id: int, activity_id: int, changes: ActivityChanges, now: int
+) -> Record:
+    """`details` and `activity_date` of a user activity; a moved interaction moves the
+    parent's contact date with it."""
+    row = _row(conn, account_id, activity_id)
+    if row["type_category"] != "user":
+        raise BadRequest(f"activity {activity_id}: only user activities can be changed")
+    values: dict[str, Any] = {"date_modified": now}
+    if "details" in changes.given:
+        values["details"] = changes.details
+    if changes.activity_date is not None:
+        values["activity_date"] = changes.activity_date
+    conn.execute(
+        update(_acts)
+        .where(_acts.c.account_id == account_id, _acts.c.id == activity_id)
+        .values(values)
+    )
+    moved = values.get("activity_date", row["activity_date"]) != row["activity_date"]
+    if moved and row["counts_as_interaction"]:
+        _move_interaction(conn, account_id, row, values["activity_date"])
+    return get_activity(conn, account_id, activity_id)
+
+
+def _move_interaction(
+    conn: Connection, account_id: int, activity: Mapping[str, Any], when: int
+) -> None:
+    """The contact date follows a moved interaction: it was this one (then it is the
+    latest interaction now) or the new date is later (then it is the new date)."""
     t = record_table(RecordType(activity["parent_type"]))
-    latest = (
+    last = t.c.date_last_contacted
+    latest = _latest_interaction(account_id, activity)
+    conn.execute(
+        update(t)
+        .where(t.c.account_id == account_id, t.c.id == activity["parent_id"])
+        .values(
+            date_last_contacted=case(
+                (last == activity["activity_date"], latest),
+                (or_(last.is_(None), last < when), when),
+                else_=last,
+            )
+        )
+    )
+
+
+def _latest_interaction(account_id: int, activity: Mapping[str, Any]) -> Any:
+    return (
         select(func.max(_acts.c.activity_date))
         .where(
             _acts.c.account_id == account_id,
@@ -98,6 +139,14 @@ def _remove_interaction(conn: Connection, account_id: int, activity: Mapping[str
         )
         .scalar_subquery()
     )
+
+
+def _remove_interaction(conn: Connection, account_id: int, activity: Mapping[str, Any]) -> None:
+    """One interaction less (never below 0). When the deleted activity held the contact
+    date, it falls back to the latest remaining interaction activity (or null): counts
+    and dates brought in by a snapshot have no activity rows to fall back on."""
+    t = record_table(RecordType(activity["parent_type"]))
+    latest = _latest_interaction(account_id, activity)
     last = t.c.date_last_contacted
     conn.execute(
         update(t)
