@@ -46,14 +46,17 @@ def serve_command(dburl: str, port: int, workers: int) -> list[str]:
 
 
 @contextmanager
-def running(dburl: str, workers: int = 1, timeout: float = 120.0) -> Iterator[str]:
+def running(
+    dburl: str, workers: int = 1, timeout: float = 120.0, serve_args: tuple[str, ...] = ()
+) -> Iterator[str]:
     """A server on a free port for the duration of the block; yields its base URL."""
     port = free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"serve-{port}.log"
     log = log_path.open("wb")
     env = {**os.environ, "VERDIGRIS_DB": dburl}
-    proc = subprocess.Popen(serve_command(dburl, port, workers), stdout=log, stderr=log, env=env)
+    command = [*serve_command(dburl, port, workers), *serve_args]
+    proc = subprocess.Popen(command, stdout=log, stderr=log, env=env)
     try:
         _wait(port, proc, timeout)
         yield f"http://127.0.0.1:{port}"

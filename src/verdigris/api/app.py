@@ -101,5 +101,6 @@ def app_from_env() -> Any:
         database_url=database_url(os.environ.get("VERDIGRIS_DB")),
         rate_limit=RateLimit.parse(limit) if limit else None,
         migrate_on_start=False,
+        bulk_limit=int(os.environ.get("VERDIGRIS_BULK_LIMIT", "10")),
     )
     return create_app(settings)

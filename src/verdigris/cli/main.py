@@ -75,6 +75,9 @@ def serve(
         typer.Option(help="REQUESTS/SECONDS per token, e.g. 180/60 (off by default)."),
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request to stdout.")] = False,
+    bulk_limit: Annotated[
+        int, typer.Option(min=1, help="Items a bulk create or update may carry (Copper: 10).")
+    ] = 10,
 ) -> None:
     """Run the API server at /developer_api/v1.
 
@@ -93,12 +96,15 @@ def serve(
         os.environ["VERDIGRIS_DB"] = url
         if rate_limit:
             os.environ["VERDIGRIS_RATE_LIMIT"] = rate_limit
+        os.environ["VERDIGRIS_BULK_LIMIT"] = str(bulk_limit)
         uvicorn.run("verdigris.api.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers, access_log=access_log)  # fmt: skip
         return
     from verdigris.api.app import create_app
 
-    settings = Settings(database_url=url, rate_limit=limit, migrate_on_start=False)
+    settings = Settings(
+        database_url=url, rate_limit=limit, migrate_on_start=False, bulk_limit=bulk_limit
+    )
     uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
 
 

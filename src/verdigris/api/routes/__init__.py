@@ -4,6 +4,7 @@
 from verdigris.api.routes import (
     activities,
     activity_types,
+    bulk,
     follows,
     leads,
     lookups,
@@ -17,6 +18,7 @@ from verdigris.domain.types import RecordType
 from verdigris.parsing.relations import opportunity_extras
 
 ROUTERS = [
+    bulk.router,  # before the records' /{id} routes
     people.router,
     leads.router,
     follows.router,
