@@ -47,3 +47,19 @@ class Settings:
     """Seconds a request's write waits for SQLite's write lock before answering 503."""
     bulk_limit: int = 10
     """Items a bulk create or update may carry (Copper: 10)."""
+    webhooks_allow_http: bool = False
+    """Accept `http://` webhook targets (Copper takes https only)."""
+    webhook_retries: int = 8
+    """Tries of a notification before it is marked failed."""
+    webhook_retry_base: float = 5.0
+    """Seconds before the first retry; each later one waits twice as long."""
+    webhooks_copper_mode: bool = False
+    """One try, no retry, as Copper does."""
+    webhook_poll: float = 0.5
+    """Seconds between the sender's looks at the queue."""
+    webhook_timeout: float = 10.0
+    """Seconds a receiver has to answer a notification."""
+
+    @property
+    def webhook_tries(self) -> int:
+        return 1 if self.webhooks_copper_mode else max(1, self.webhook_retries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,8 @@ from verdigris.api.computed_values import ComputedValues
 from verdigris.api.limits import BodyLimit
 from verdigris.api.ratelimit import RateLimiter
 from verdigris.api.routes import ROUTERS
+from verdigris.api.webhook_sender import WebhookSender
+from verdigris.api.webhook_sender import stop as stop_sender
 from verdigris.clock import Clock, system_clock, system_seconds
 from verdigris.config import RateLimit, Settings, database_url
 from verdigris.storage.engine import create_db_engine
@@ -57,7 +60,9 @@ def create_app(
             if settings.rate_limit
             else None
         )
+        sender = asyncio.create_task(WebhookSender(engine, settings).run())
         yield
+        await stop_sender(sender)
         engine.dispose()
 
     app = FastAPI(
@@ -102,5 +107,8 @@ def app_from_env() -> Any:
         rate_limit=RateLimit.parse(limit) if limit else None,
         migrate_on_start=False,
         bulk_limit=int(os.environ.get("VERDIGRIS_BULK_LIMIT", "10")),
+        webhooks_allow_http=os.environ.get("VERDIGRIS_WEBHOOKS_ALLOW_HTTP") == "1",
+        webhook_retries=int(os.environ.get("VERDIGRIS_WEBHOOK_RETRIES", "8")),
+        webhooks_copper_mode=os.environ.get("VERDIGRIS_WEBHOOKS_COPPER_MODE") == "1",
     )
     return create_app(settings)

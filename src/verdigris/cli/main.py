@@ -78,6 +78,15 @@ def serve(
     bulk_limit: Annotated[
         int, typer.Option(min=1, help="Items a bulk create or update may carry (Copper: 10).")
     ] = 10,
+    webhooks_allow_http: Annotated[
+        bool, typer.Option(help="Accept http:// webhook targets (Copper: https only).")
+    ] = False,
+    webhook_retries: Annotated[
+        int, typer.Option(min=1, help="Tries of a webhook notification before it fails.")
+    ] = 8,
+    webhooks_copper_mode: Annotated[
+        bool, typer.Option(help="Webhooks as Copper sends them: one try, no retry.")
+    ] = False,
 ) -> None:
     """Run the API server at /developer_api/v1.
 
@@ -97,14 +106,19 @@ def serve(
         if rate_limit:
             os.environ["VERDIGRIS_RATE_LIMIT"] = rate_limit
         os.environ["VERDIGRIS_BULK_LIMIT"] = str(bulk_limit)
+        os.environ["VERDIGRIS_WEBHOOKS_ALLOW_HTTP"] = "1" if webhooks_allow_http else "0"
+        os.environ["VERDIGRIS_WEBHOOK_RETRIES"] = str(webhook_retries)
+        os.environ["VERDIGRIS_WEBHOOKS_COPPER_MODE"] = "1" if webhooks_copper_mode else "0"
         uvicorn.run("verdigris.api.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers, access_log=access_log)  # fmt: skip
         return
     from verdigris.api.app import create_app
 
     settings = Settings(
-        database_url=url, rate_limit=limit, migrate_on_start=False, bulk_limit=bulk_limit
-    )
+        database_url=url, rate_limit=limit, migrate_on_start=False, bulk_limit=bulk_limit,
+        webhooks_allow_http=webhooks_allow_http, webhook_retries=webhook_retries,
+        webhooks_copper_mode=webhooks_copper_mode,
+    )  # fmt: skip
     uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
 
 

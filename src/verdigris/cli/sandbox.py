@@ -103,7 +103,10 @@ def run_sandbox(config: SandboxConfig, say: Any) -> None:
             engine.dispose()
         token = config.admin_token or secrets.token_urlsafe(24)
         options = SandboxOptions(token, config.journal_limit, tuple(templates))
-        app = create_app(Settings(database_url=url, migrate_on_start=False), sandbox=options)
+        app = create_app(
+            Settings(database_url=url, migrate_on_start=False, webhooks_allow_http=True),
+            sandbox=options,
+        )
         sock = bind(config.host, config.port)
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host

@@ -67,7 +67,9 @@ def emit(conn: Connection, account_id: int, changes: Sequence[Change]) -> None:
 
 def _notify(conn: Connection, account_id: int, changes: Sequence[Change]) -> None:
     """Queue the webhook notifications the changes call for (storage/webhooks.py)."""
-    del conn, account_id, changes  # the webhook outbox is wired in by the webhooks issue
+    from verdigris.storage.webhooks import queue_changes  # webhooks imports Change
+
+    queue_changes(conn, account_id, changes)
 
 
 def updated_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

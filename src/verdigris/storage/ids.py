@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Connection, func, select, update
 
 from verdigris.domain.declarations import DECLARATIONS
-from verdigris.storage import schema
+from verdigris.storage import schema, webhook_tables
 from verdigris.storage.dialect import insert_ignore
 
 _ID_COLUMNS: dict[str, Column[int]] = {
@@ -27,6 +27,7 @@ _ID_COLUMNS: dict[str, Column[int]] = {
     "pipeline": schema.pipelines.c.id,
     "pipeline_stage": schema.pipeline_stages.c.id,
     "loss_reason": schema.loss_reasons.c.id,
+    "webhook": webhook_tables.webhooks.c.id,
 }
 
 

@@ -409,3 +409,6 @@ sandbox_journal = Table(
     Index("ix_sandbox_journal_account", "account_id", "seq"),
     info=NOT_CLONED,
 )
+
+# Webhook tables live beside this module; importing it registers them on `metadata`.
+from verdigris.storage import webhook_tables  # noqa: E402, F401

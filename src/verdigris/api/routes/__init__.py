@@ -11,6 +11,7 @@ from verdigris.api.routes import (
     people,
     pipelines,
     related,
+    webhooks,
 )
 from verdigris.api.routes.opportunities import RELATED_PEOPLE
 from verdigris.api.routes.records import record_router
@@ -33,4 +34,5 @@ ROUTERS = [
     activities.router,
     pipelines.router,
     activity_types.router,
+    webhooks.router,
 ]

@@ -4,7 +4,7 @@ The control plane of `verdigris sandbox` (docs/testing.md). `verdigris serve` ne
 reads or writes them.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from typing import Any
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,110 @@
+"""The webhook sender, part of every `verdigris serve` worker (SPEC.md 8, decision 0801).
+
+A background task of the app: every `webhook_poll` seconds it folds queued events into
+deliveries and leases the due ones (storage/deliveries.py, in a worker thread: a write
+that waits for the lock never blocks the event loop), then POSTs them concurrently with
+a timeout, outside any transaction, and records each try. A slow or hanging receiver
+costs the sender its timeout, never an API request its latency. Any number of workers
+or servers may run senders on one database: a delivery is leased to one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import logging
+import time
+from contextlib import suppress
+
+import httpx
+from anyio import to_thread
+
+from verdigris.config import Settings
+from verdigris.storage import deliveries
+from verdigris.storage.deliveries import Claimed, Outcome
+from verdigris.storage.engine import Connection, Engine, read, run_write
+
+log = logging.getLogger("verdigris.webhooks")
+
+
+def signature_headers(delivery_id: str, body: bytes, secret: str, now: float) -> dict[str, str]:
+    """Standard Webhooks headers: HMAC-SHA256 over `id.timestamp.body`, base64. A secret
+    written `whsec_<base64>` is used as those bytes, as that scheme's libraries do."""
+    key = base64.b64decode(secret[6:]) if secret.startswith("whsec_") else secret.encode()
+    stamp = str(int(now))
+    signed = f"{delivery_id}.{stamp}.".encode() + body
+    digest = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return {"webhook-id": delivery_id, "webhook-timestamp": stamp,
+            "webhook-signature": f"v1,{digest}"}  # fmt: skip
+
+
+class WebhookSender:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.client = httpx.AsyncClient(timeout=settings.webhook_timeout, follow_redirects=False)
+
+    async def run(self) -> None:
+        """Until cancelled; an error in one round is logged, never fatal."""
+        try:
+            while True:
+                try:
+                    await self.round()
+                except Exception:  # noqa: BLE001 - the sender must outlive any one failure
+                    log.exception("webhook round failed")
+                await asyncio.sleep(self.settings.webhook_poll)
+        finally:
+            await self.client.aclose()
+
+    async def round(self) -> int:
+        """Fold, lease, send and record once; returns how many were sent."""
+        claimed = await to_thread.run_sync(self._claim)
+        outcomes = await asyncio.gather(*(self._send(d) for d in claimed))
+        if outcomes:
+            await to_thread.run_sync(self._record, outcomes)
+        return len(outcomes)
+
+    def _claim(self) -> list[Claimed]:
+        now = time.time()
+        with read(self.engine) as conn:
+            if not deliveries.has_work(conn, now):
+                return []
+
+        def work(conn: Connection) -> list[Claimed]:
+            deliveries.fold_events(conn, now)
+            return deliveries.claim_due(conn, now)
+
+        return run_write(self.engine, work, self.settings.lock_wait)
+
+    async def _send(self, delivery: Claimed) -> Outcome:
+        headers = {**delivery.headers, "Content-Type": "application/json",
+                   "Verdigris-Delivery": delivery.id}  # fmt: skip
+        if delivery.signing_secret:
+            headers |= signature_headers(delivery.id, delivery.body, delivery.signing_secret,
+                                         time.time())  # fmt: skip
+        started = time.perf_counter()
+        status, error = None, None
+        try:
+            answer = await self.client.post(delivery.target, content=delivery.body, headers=headers)
+            status = answer.status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        elapsed = (time.perf_counter() - started) * 1000
+        return Outcome(delivery.id, delivery.tries + 1, status, error, elapsed)
+
+    def _record(self, outcomes: list[Outcome]) -> None:
+        s = self.settings
+
+        def work(conn: Connection) -> None:
+            for outcome in outcomes:
+                deliveries.record(conn, outcome, time.time(), s.webhook_tries, s.webhook_retry_base)
+
+        run_write(self.engine, work, s.lock_wait)
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
