@@ -17,6 +17,8 @@ from verdigris.domain.custom_fields import AVAILABLE_ON, DATA_TYPES, NUMBER_TYPE
 from verdigris.domain.declarations.fields import ADDRESS_PARTS
 from verdigris.domain.lookup_defaults import ICON_TYPES
 from verdigris.domain.numbers import INT32_MAX, INT64_MAX, INT64_MIN, is_number
+from verdigris.parsing.webhooks import EVENTS as WEBHOOK_EVENTS
+from verdigris.parsing.webhooks import TYPES as WEBHOOK_TYPES
 
 FORMAT = "verdigris-snapshot/1"
 Check = Callable[[Any], "str | None"]
@@ -153,6 +155,8 @@ CUSTOM_ENTRY = obj(
 )
 
 _NAMED = obj({"id": REQ_INT, "name": REQ_STR}, required=("id", "name"))
+_STRINGS = obj({}, extra=True)
+"""A webhook's `secret` or `headers`: an object (its values are checked on the way in)."""
 LOOKUP_SECTIONS: dict[str, Check] = {
     "users": list_of(obj(
         {"id": REQ_INT, "name": STR, "email": REQ_STR, "api_tokens": list_of(REQ_STR),
@@ -178,6 +182,12 @@ LOOKUP_SECTIONS: dict[str, Check] = {
         required=("id", "name"),
     )),
     "loss_reasons": list_of(_NAMED),
+    "webhooks": list_of(obj(
+        {"id": REQ_INT, "target": REQ_STR, "type": one_of(*WEBHOOK_TYPES),
+         "event": one_of(*WEBHOOK_EVENTS), "secret": _STRINGS, "headers": _STRINGS,
+         "custom_field_computed_values": BOOL, "signing_secret": STR, "created_at": INT},
+        required=("id", "target", "type", "event"),
+    )),
     "custom_field_definitions": list_of(obj(
         {"id": REQ_INT, "name": REQ_STR, "data_type": one_of(*DATA_TYPES),
          "available_on": list_of(one_of(*AVAILABLE_ON)),

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table, case, select
 
 from verdigris.domain.declarations import declaration
 from verdigris.domain.types import Record, RecordType
-from verdigris.storage import schema
+from verdigris.storage import schema, webhook_tables
 from verdigris.storage.pipelines import pipelines
 from verdigris.storage.records import custom_field_definitions, load_records
 from verdigris.storage.search_rows import record_table
@@ -55,7 +56,19 @@ def lookup_sections(conn: Connection, account_id: int) -> dict[str, list[dict[st
         "custom_field_definitions": _definitions(conn, account_id),
         "pipelines": pipelines(conn, account_id),
         "loss_reasons": _named(conn, schema.loss_reasons, account_id),
-    }  # fmt: skip
+    } | _webhooks(conn, account_id)  # fmt: skip
+
+
+def _webhooks(conn: Connection, account_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The subscriptions, signing secrets included (a dump is a backup); none, no section."""
+    hooks = []
+    for r in _rows(conn, webhook_tables.webhooks, account_id):
+        hook = {"id": r.id, "target": r.target, "type": r.type, "event": r.event,
+                "secret": orjson.loads(r.secret), "headers": orjson.loads(r.headers),
+                "custom_field_computed_values": bool(r.computed_values),
+                "created_at": r.created_at}  # fmt: skip
+        hooks.append(hook | ({"signing_secret": r.signing_secret} if r.signing_secret else {}))
+    return {"webhooks": hooks} if hooks else {}
 
 
 def _activity_type(row: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from verdigris.domain.types import RecordType
-from verdigris.storage import schema
+from verdigris.storage import schema, webhook_tables
 from verdigris.storage.accounts import hash_token
 from verdigris.storage.columns import dumps
 from verdigris.storage.lookup_rows import activity_type_rows, pipeline_rows
@@ -44,6 +44,20 @@ def header_rows(
                                                "name": o["name"], "rank": o.get("rank") or 0}
                                        for d in definitions for o in d.get("options") or []]),
         (schema.relations, related_people_rows(account_id, opportunities)),
+        (webhook_tables.webhooks, webhook_rows(account_id, sections.get("webhooks"), now)),
+    ]  # fmt: skip
+
+
+def webhook_rows(
+    account_id: int, hooks: list[dict[str, Any]] | None, now: int
+) -> list[dict[str, Any]]:
+    return [
+        {"account_id": account_id, "id": h["id"], "target": h["target"], "type": h["type"],
+         "event": h["event"], "secret": dumps(h.get("secret") or {}),
+         "headers": dumps(h.get("headers") or {}),
+         "computed_values": bool(h.get("custom_field_computed_values")),
+         "signing_secret": h.get("signing_secret"), "created_at": h.get("created_at") or now}
+        for h in hooks or []
     ]  # fmt: skip
 
 
