@@ -30,12 +30,18 @@ class Receiver:
     def __init__(self) -> None:
         self.got: list[tuple[dict[str, str], bytes]] = []
         self.statuses: list[int] = []
+        self.hang_first = False
+        self.hang = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.got.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                if receiver.hang_first:
+                    receiver.hang_first = False
+                    receiver.hang.wait(60)  # a receiver that never answers (until released)
+                    return
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
