@@ -1,0 +1,135 @@
+"""Webhook delivery under load (issue 16): 100 writes/s for 60 s against a real
+`verdigris serve`, with a person `new` subscription and without; every event must
+arrive, delivery latency from the write's answer p50 < 500 ms and p99 < 2 s, and the
+API's latency within 10% of the run without subscriptions.
+
+    python -m bench.webhooks [--dburl URL] [--rate 100] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench.server import running
+from bench.stats import percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "src" / "verdigris" / "demo" / "sample-account.json"
+HEADERS = {
+    "X-PW-AccessToken": "sample-token-jim",
+    "X-PW-Application": "developer_api",
+    "X-PW-UserEmail": "jim.halpert@dundermifflin.com",
+}
+
+
+class Arrivals:
+    """A receiver noting when each id arrives."""
+
+    def __init__(self) -> None:
+        self.at: dict[int, float] = {}
+        arrivals = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = orjson.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                now = time.monotonic()
+                for record_id in body["ids"]:
+                    arrivals.at.setdefault(record_id, now)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/in"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def _writes(base: str, rate: float, seconds: float) -> tuple[dict[int, float], list[float]]:
+    """Creates at `rate` per second from 4 paced threads: when each answer came, and
+    each request's latency."""
+    answered: dict[int, float] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    threads = 4
+    started = time.monotonic()
+
+    def loop(number: int) -> None:
+        with httpx.Client(base_url=base, headers=HEADERS, timeout=30) as http:
+            for n in range(number, int(rate * seconds), threads):
+                pause = started + n / rate - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                sent = time.monotonic()
+                answer = http.post("/people", json={"name": f"Hook Load {n}"})
+                done = time.monotonic()
+                with lock:
+                    latencies.append((done - sent) * 1000)
+                    if answer.status_code == 200:
+                        answered[answer.json()["id"]] = done
+
+    workers = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return answered, latencies
+
+
+def _run(dburl: str, rate: float, seconds: float, subscribe: bool) -> dict[str, Any]:
+    subprocess.run([sys.executable, "-m", "verdigris", "load", str(SAMPLE), "--db", dburl,
+                    "--replace"], check=True, capture_output=True)  # fmt: skip
+    arrivals = Arrivals()
+    with running(dburl, serve_args=("--webhooks-allow-http",)) as root:
+        base = root + "/developer_api/v1"
+        if subscribe:
+            body = {"target": arrivals.url, "type": "person", "event": "new"}
+            httpx.post(f"{base}/webhooks", json=body, headers=HEADERS).raise_for_status()
+        answered, latencies = _writes(base, rate, seconds)
+        deadline = time.monotonic() + 30
+        while subscribe and len(arrivals.at) < len(answered) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    arrivals.server.shutdown()
+    delays = [(arrivals.at[i] - t) * 1000 for i, t in answered.items() if i in arrivals.at]
+    return {"writes": len(answered), "delivered": len(delays), "api": latencies,
+            "delays": delays}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dburl", default=None, help="default: a new SQLite file")
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    dburl = args.dburl or f"sqlite:///{Path(tempfile.mkdtemp()) / 'hooks.db'}"
+    plain = _run(dburl, args.rate, args.seconds, subscribe=False)
+    hooked = _run(dburl, args.rate, args.seconds, subscribe=True)
+    lines = [
+        "| run | writes | delivered | API p50 ms | API p99 ms | delivery p50 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, run in (("no subscription", plain), ("person new subscription", hooked)):
+        delays = run["delays"]
+        shown = (
+            f"{percentile(delays, 50):.0f} | {percentile(delays, 99):.0f}" if delays else "- | -"
+        )
+        api = f"{percentile(run['api'], 50):.1f} | {percentile(run['api'], 99):.1f}"
+        lines.append(f"| {label} | {run['writes']} | {run['delivered'] or '-'} | {api} | {shown} |")
+    print("\n".join(lines))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
