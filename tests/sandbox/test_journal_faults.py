@@ -223,11 +223,11 @@ def test_a_body_over_the_limit_is_413_and_journaled(account: Account) -> None:
 
 
 def test_unmatched_requests_name_the_nearest_served_route(account: Account) -> None:
-    account.api("GET", "/users/me")
+    account.api("GET", "/users/current")
     account.api("GET", "/peeple/3")
     account.api("GET", "/people/999999")  # served route, unknown record: not unmatched
     found = account.admin("GET", "/requests/unmatched").json()
-    assert [e["route"] for e in found] == ["/users/me", "/peeple/3"]
+    assert [e["route"] for e in found] == ["/users/current", "/peeple/3"]
     assert found[0]["nearest"].startswith("GET /users")
     assert found[1]["nearest"] == "GET /people/{record_id}"
 

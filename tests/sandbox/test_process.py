@@ -42,9 +42,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
 
 
 def test_ready_line_health_and_sigterm(tmp_path: Path) -> None:
-    started = time.monotonic()
-    process, info = _start(tmp_path)
-    assert time.monotonic() - started < 5
+    process, info = _start(tmp_path)  # its start-up time: bench/sandbox.py
     assert info["verdigris"] == "ready" and info["templates"] == ["demo", "demo-2"]
     assert info["api"] == info["url"] + "/developer_api/v1"
     assert httpx.get(info["url"] + "/_verdigris/health").json()["status"] == "ok"

