@@ -106,6 +106,8 @@ def test_subscriptions_crud_and_isolation(hooked: TestClient) -> None:
     assert hooked.get(f"{API}/webhooks", headers=OTHER).json() == []
     assert hooked.delete(one, headers=JIM).json() == {"id": made["id"]}
     error(hooked.get(one, headers=JIM), 404)
+    error(hooked.get(f"{API}/webhooks/{2**70}", headers=JIM), 404)
+    error(hooked.get(f"{API}/webhooks/{2**70}/deliveries", headers=JIM), 404)
 
 
 @pytest.mark.parametrize(

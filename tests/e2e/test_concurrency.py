@@ -74,5 +74,7 @@ def _report(database: str, run: str, ledgers: list[Ledger]) -> None:
     """The run's figures, shown with `pytest -s` (the issue's note quotes them)."""
     sent = sum(ledger.requests for ledger in ledgers)
     acknowledged = sum(ledger.acknowledged for ledger in ledgers)
+    busy = sum(ledger.busy for ledger in ledgers)
     backend = database.split(":")[0].split("+")[0] if "://" in database else "sqlite"
-    print(f"\n{backend}, {run}: {sent} requests, {acknowledged} writes acknowledged")  # noqa: T201
+    print(f"\n{backend}, {run}: {sent} requests, {acknowledged} writes acknowledged, "  # noqa: T201
+          f"{busy} busy (503, retried)")  # fmt: skip

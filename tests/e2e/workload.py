@@ -25,6 +25,8 @@ class Ledger:
     requests: int = 0
     acknowledged: int = 0
     """Writes answered 200."""
+    busy: int = 0
+    """Answers of 503 with Retry-After, retried."""
     unknown: dict[int, set[str | None]] = field(default_factory=dict)
     """Values a person may also hold: writes sent whose answer never came (the server
     died first), which may or may not have committed."""
@@ -49,12 +51,19 @@ class Client:
         self.random.choice(actions)()
 
     def _send(self, method: str, path: str, body: object = None) -> httpx.Response | None:
-        """The answer, or None when the connection failed (the outcome is unknown)."""
-        self.ledger.requests += 1
-        try:
-            response = self.http.request(method, path, json=body)
-        except httpx.TransportError:
-            return None
+        """The answer, or None when the connection failed (the outcome is unknown). A 503
+        with Retry-After (a write that waited out the lock wait, decision 0005, nothing
+        written) is retried as a client would; any other 5xx is a failure."""
+        for _ in range(5):
+            self.ledger.requests += 1
+            try:
+                response = self.http.request(method, path, json=body)
+            except httpx.TransportError:
+                return None
+            if response.status_code != 503 or "Retry-After" not in response.headers:
+                break
+            self.ledger.busy += 1
+            time.sleep(0.05)
         if response.status_code >= 500:
             self.ledger.server_errors.append(f"{method} {path}: {response.text[:200]}")
         elif response.status_code == 200 and not path.endswith("/search"):

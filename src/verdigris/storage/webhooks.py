@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sqlalchemy import Connection, delete, func, select, update
 
+from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import Record
 from verdigris.errors import NotFound, Unprocessable
 from verdigris.parsing.webhooks import Subscription
@@ -37,9 +38,11 @@ def render_webhook(row: Any) -> Record:
 
 
 def _row(conn: Connection, account_id: int, webhook_id: int) -> Any:
-    found = conn.execute(
-        select(_hooks).where(_hooks.c.account_id == account_id, _hooks.c.id == webhook_id)
-    ).first()
+    found = None
+    if fits_int64(webhook_id):  # a larger id names nothing (and overflows PostgreSQL)
+        found = conn.execute(
+            select(_hooks).where(_hooks.c.account_id == account_id, _hooks.c.id == webhook_id)
+        ).first()
     if found is None:
         raise NotFound(f"webhook {webhook_id} not found")
     return found
