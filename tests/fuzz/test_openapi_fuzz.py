@@ -48,10 +48,13 @@ def _operations() -> list[APIOperation]:
 OPERATIONS = _operations()
 
 
-def assert_error_shape(response: Response) -> None:
+def assert_error_shape(response: Response, path: str) -> None:
     if response.status_code < 400:
         return
     body = response.json()
+    if response.status_code == 422 and "/bulk_" in path:  # Copper's own shape for this one
+        assert set(body) == {"error"} and body["error"].startswith("Request size too large")
+        return
     assert body["success"] is False and body["status"] == response.status_code, body
     assert isinstance(body["message"], str) and body["message"], body
 
@@ -71,7 +74,7 @@ def test_no_server_error_and_copper_error_bodies(
     case = data.draw(operation.as_strategy())
     response = case.call(base_url=fuzz_server, headers=JIM, timeout=30)
     case.validate_response(response, checks=[not_a_server_error])
-    assert_error_shape(response)
+    assert_error_shape(response, operation.path)
     if _fully_described(operation):
         assert_accepted(response)
 

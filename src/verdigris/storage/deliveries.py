@@ -70,7 +70,9 @@ def has_work(conn: Connection, now: float) -> bool:
 
 def fold_events(conn: Connection, now: float) -> int:
     """Queued events -> deliveries; returns how many deliveries were made."""
-    rows = conn.execute(select(_events).order_by(_events.c.seq).limit(3000)).all()
+    # Rows another sender is folding are skipped (PostgreSQL), so no event is folded twice.
+    query = select(_events).order_by(_events.c.seq).limit(3000).with_for_update(skip_locked=True)
+    rows = conn.execute(query).all()
     if not rows:
         return 0
     hooks = _subscriptions(conn, {(r.account_id, r.webhook_id) for r in rows})
@@ -86,7 +88,7 @@ def fold_events(conn: Connection, now: float) -> int:
                          "tries": 0, "next_try_at": now, "created_at": now})  # fmt: skip
     if made:
         conn.execute(_deliveries.insert(), made)
-    conn.execute(delete(_events).where(_events.c.seq <= rows[-1].seq))
+    conn.execute(delete(_events).where(_events.c.seq.in_([r.seq for r in rows])))
     return len(made)
 
 
