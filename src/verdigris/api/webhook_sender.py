@@ -73,6 +73,7 @@ class WebhookSender:
                 return []
 
         def work(conn: Connection) -> list[Claimed]:
+            deliveries.give_way(conn)
             deliveries.fold_events(conn, now)
             return deliveries.claim_due(conn, now)
 
@@ -98,6 +99,7 @@ class WebhookSender:
         s = self.settings
 
         def work(conn: Connection) -> None:
+            deliveries.give_way(conn)
             for outcome in outcomes:
                 deliveries.record(conn, outcome, time.time(), s.webhook_tries, s.webhook_retry_base)
 

@@ -59,13 +59,19 @@ def _due(now: float) -> Any:
     )
 
 
+def give_way(conn: Connection) -> None:
+    """The sender's transactions wait briefly for table locks, then give up (the round
+    is retried): under a TRUNCATE or a migration it is the sender that yields, and it
+    cannot be part of a deadlock (PostgreSQL's deadlock_timeout is 1 s)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL lock_timeout = 500")
+
+
 def has_work(conn: Connection, now: float) -> bool:
     """A cheap read: is there anything to fold or send? (No write lock when idle.)"""
-    queued = conn.execute(select(_events.c.seq).limit(1)).first()
-    return (
-        queued is not None
-        or conn.execute(select(_deliveries.c.id).where(_due(now)).limit(1)).first() is not None
-    )
+    give_way(conn)
+    due = conn.execute(select(_deliveries.c.id).where(_due(now)).limit(1)).first()
+    return due is not None or conn.execute(select(_events.c.seq).limit(1)).first() is not None
 
 
 def fold_events(conn: Connection, now: float) -> int:
