@@ -7,31 +7,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
 
-import pytest
-
-from tests.conftest import new_postgres_database
-from tests.e2e.server import kill_9, load_sample, start_server, stop
+from tests.e2e.server import kill_9, start_server, stop
 from tests.e2e.workload import Ledger, inconsistent, run_clients, unreadable
 
 SECONDS = float(os.environ.get("VERDIGRIS_LOAD_SECONDS", "30"))
 CLIENTS = 16
 API = "/developer_api/v1"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        db = str(tmp_path_factory.mktemp("load") / "load.db")
-        load_sample(db)
-        yield db
-        return
-    with new_postgres_database() as url:
-        load_sample(url)
-        yield url
 
 
 def test_sixteen_clients_two_workers(database: str) -> None:

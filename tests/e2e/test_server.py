@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,43 +9,14 @@ import httpx
 import pytest
 
 from tests.conftest import JIM, SAMPLE
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(process.stdout.read().decode() if process.stdout else "exited")
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("server did not start")
+from tests.e2e.server import running_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("e2e") / "verdigris.db"
-    cli = [sys.executable, "-m", "verdigris"]
-    subprocess.run([*cli, "load", str(SAMPLE), "--db", str(db)], check=True, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [*cli, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        _wait_for(port, process)
-        yield f"http://127.0.0.1:{port}/developer_api/v1"
-    finally:
-        process.terminate()
-        process.wait(10)
+    db = str(tmp_path_factory.mktemp("e2e") / "verdigris.db")
+    with running_server(db, "--workers", "2") as root:
+        yield root + "/developer_api/v1"
 
 
 def test_search_over_http(server: str) -> None:

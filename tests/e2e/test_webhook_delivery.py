@@ -11,25 +11,11 @@ import httpx
 import pytest
 
 from tests.api.test_webhooks import Receiver
-from tests.conftest import JIM, new_postgres_database
-from tests.e2e.server import kill_9, load_sample, start_server, stop
+from tests.conftest import JIM
+from tests.e2e.server import kill_9, start_server, stop
 
 API = "/developer_api/v1"
 SERVE = ("--webhooks-allow-http",)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        db = str(tmp_path_factory.mktemp("hooks") / "hooks.db")
-        load_sample(db)
-        yield db
-        return
-    with new_postgres_database() as url:
-        load_sample(url)
-        yield url
 
 
 @pytest.fixture
