@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, literal, select, text, update
 
 from verdigris.errors import NotFound, Unprocessable
-from verdigris.storage import accounts, schema
+from verdigris.storage import accounts, sandbox_tables, schema
 from verdigris.storage.dialect import insert_ignore
 
 _OWN_KEYS = {"api_tokens", "accounts"}
@@ -104,7 +104,7 @@ def clone(
     conn.execute(schema.accounts.insert(), {"id": target, "name": name})
     copy_account(conn, source, target)
     conn.execute(
-        schema.sandbox_accounts.insert(),
+        sandbox_tables.sandbox_accounts.insert(),
         {"account_id": target, "template": template, "hidden": hidden, "spare": False,
          "clock_offset": 0.0, "rate_retry_after": True},
     )  # fmt: skip
@@ -131,12 +131,12 @@ def register_template(conn: Connection, name: str, source: int) -> int:
     if template_account(conn, name, missing_ok=True) is not None:
         raise Unprocessable(f"template {name!r} already exists")
     hidden = clone(conn, source, name=f"template {name}", hidden=True)
-    conn.execute(schema.sandbox_templates.insert(), {"name": name, "account_id": hidden})
+    conn.execute(sandbox_tables.sandbox_templates.insert(), {"name": name, "account_id": hidden})
     return hidden
 
 
 def template_account(conn: Connection, name: str, missing_ok: bool = False) -> int | None:
-    t = schema.sandbox_templates
+    t = sandbox_tables.sandbox_templates
     found = conn.execute(select(t.c.account_id).where(t.c.name == name)).scalar()
     if found is None and not missing_ok:
         raise NotFound(f"no template {name!r}")
@@ -144,7 +144,7 @@ def template_account(conn: Connection, name: str, missing_ok: bool = False) -> i
 
 
 def template_names(conn: Connection) -> list[str]:
-    t = schema.sandbox_templates
+    t = sandbox_tables.sandbox_templates
     return [str(n) for n in conn.execute(select(t.c.name).order_by(t.c.name)).scalars()]
 
 
@@ -153,7 +153,7 @@ def new_test_account(conn: Connection, template: str | None, name: str, now: int
     with Copper's defaults."""
     if template is None:
         account_id = accounts.create_account(conn, name, now)
-        insert_ignore(conn, schema.sandbox_accounts, [_settings_row(account_id, None)])
+        insert_ignore(conn, sandbox_tables.sandbox_accounts, [_settings_row(account_id, None)])
         return account_id
     source = template_account(conn, template)
     assert source is not None
@@ -169,7 +169,7 @@ SPARES = 1
 
 
 def take_spare(conn: Connection, template: str, name: str) -> int | None:
-    s = schema.sandbox_accounts
+    s = sandbox_tables.sandbox_accounts
     query = (
         select(s.c.account_id)
         .where(s.c.spare.is_(True), s.c.template == template)
@@ -188,7 +188,7 @@ def take_spare(conn: Connection, template: str, name: str) -> int | None:
 
 def add_spares(conn: Connection, template: str, wanted: int = SPARES) -> int:
     """Clone the template until it has `wanted` spares; how many were made."""
-    s = schema.sandbox_accounts
+    s = sandbox_tables.sandbox_accounts
     held = conn.execute(
         select(func.count()).where(s.c.spare.is_(True), s.c.template == template)
     ).scalar_one()
@@ -207,7 +207,7 @@ def _settings_row(account_id: int, template: str | None) -> dict[str, Any]:
 
 def ensure_settings(conn: Connection, account_id: int) -> None:
     """A settings row for an account that was loaded, not cloned."""
-    insert_ignore(conn, schema.sandbox_accounts, [_settings_row(account_id, None)])
+    insert_ignore(conn, sandbox_tables.sandbox_accounts, [_settings_row(account_id, None)])
 
 
 def reset_account(conn: Connection, account_id: int, to: str | None) -> None:
@@ -222,7 +222,7 @@ def _reset_source(conn: Connection, account_id: int, to: str | None) -> int:
         raise Unprocessable("reset to empty is not supported: reset to a template")
     if to is not None and to != "template":
         return checkpoint_copy(conn, account_id, to)
-    s = schema.sandbox_accounts
+    s = sandbox_tables.sandbox_accounts
     template = conn.execute(select(s.c.template).where(s.c.account_id == account_id)).scalar()
     if template is None:
         raise Unprocessable("this account was not cloned from a template")
@@ -236,7 +236,7 @@ def _reset_source(conn: Connection, account_id: int, to: str | None) -> int:
 
 def save_checkpoint(conn: Connection, account_id: int, name: str) -> None:
     """Copy the account now into a hidden account, named; a name again replaces it."""
-    c = schema.sandbox_checkpoints
+    c = sandbox_tables.sandbox_checkpoints
     old = _checkpoint(conn, account_id, name)
     if old is not None:
         delete_account(conn, old)
@@ -246,7 +246,7 @@ def save_checkpoint(conn: Connection, account_id: int, name: str) -> None:
 
 
 def _checkpoint(conn: Connection, account_id: int, name: str) -> int | None:
-    c = schema.sandbox_checkpoints
+    c = sandbox_tables.sandbox_checkpoints
     found = conn.execute(
         select(c.c.copy_id).where(c.c.account_id == account_id, c.c.name == name)
     ).scalar()
@@ -261,7 +261,7 @@ def checkpoint_copy(conn: Connection, account_id: int, name: str) -> int:
 
 
 def checkpoint_names(conn: Connection, account_id: int) -> list[str]:
-    c = schema.sandbox_checkpoints
+    c = sandbox_tables.sandbox_checkpoints
     query = select(c.c.name).where(c.c.account_id == account_id).order_by(c.c.name)
     return [str(n) for n in conn.execute(query).scalars()]
 
@@ -269,7 +269,7 @@ def checkpoint_names(conn: Connection, account_id: int) -> list[str]:
 def delete_checkpoint(conn: Connection, account_id: int, name: str) -> None:
     copy_id = checkpoint_copy(conn, account_id, name)
     delete_account(conn, copy_id)
-    c = schema.sandbox_checkpoints
+    c = sandbox_tables.sandbox_checkpoints
     conn.execute(delete(c).where(c.c.account_id == account_id, c.c.name == name))
 
 
@@ -282,7 +282,7 @@ def drop_account(conn: Connection, account_id: int) -> None:
 def revoke_account(conn: Connection, account_id: int) -> None:
     """The first half of a delete, quick: the account's tokens go (401 from now on) and
     it is hidden; `purge_account` removes its rows later."""
-    s = schema.sandbox_accounts
+    s = sandbox_tables.sandbox_accounts
     hidden = conn.execute(select(s.c.hidden).where(s.c.account_id == account_id)).scalar()
     if hidden is None or hidden:
         raise NotFound(f"no sandbox account {account_id}")
@@ -320,14 +320,14 @@ class Settings:
 
 _SETTINGS = select(
     schema.api_tokens.c.account_id,
-    schema.sandbox_accounts.c.frozen_at,
-    schema.sandbox_accounts.c.clock_offset,
-    schema.sandbox_accounts.c.rate_requests,
-    schema.sandbox_accounts.c.rate_seconds,
-    schema.sandbox_accounts.c.rate_retry_after,
+    sandbox_tables.sandbox_accounts.c.frozen_at,
+    sandbox_tables.sandbox_accounts.c.clock_offset,
+    sandbox_tables.sandbox_accounts.c.rate_requests,
+    sandbox_tables.sandbox_accounts.c.rate_seconds,
+    sandbox_tables.sandbox_accounts.c.rate_retry_after,
 ).outerjoin(
-    schema.sandbox_accounts,
-    schema.sandbox_accounts.c.account_id == schema.api_tokens.c.account_id,
+    sandbox_tables.sandbox_accounts,
+    sandbox_tables.sandbox_accounts.c.account_id == schema.api_tokens.c.account_id,
 )
 
 
@@ -343,7 +343,7 @@ def settings_of_token(conn: Connection, token_hash: str) -> Settings | None:
 
 
 def settings_of(conn: Connection, account_id: int) -> Settings:
-    s = schema.sandbox_accounts
+    s = sandbox_tables.sandbox_accounts
     row = conn.execute(select(s).where(s.c.account_id == account_id)).first()
     if row is None:
         return Settings(account_id, None, 0.0, None, None, True)
@@ -353,12 +353,12 @@ def settings_of(conn: Connection, account_id: int) -> Settings:
 
 def update_settings(conn: Connection, account_id: int, values: dict[str, Any]) -> None:
     ensure_settings(conn, account_id)
-    s = schema.sandbox_accounts
+    s = sandbox_tables.sandbox_accounts
     conn.execute(update(s).where(s.c.account_id == account_id).values(**values))
 
 
 def visible_accounts(conn: Connection) -> list[dict[str, Any]]:
-    a, s = schema.accounts, schema.sandbox_accounts
+    a, s = schema.accounts, sandbox_tables.sandbox_accounts
     query = (
         select(a.c.id, a.c.name, s.c.template)
         .outerjoin(s, s.c.account_id == a.c.id)

@@ -12,10 +12,10 @@ import orjson
 from sqlalchemy import Connection, delete, func, select, update
 
 from verdigris.errors import NotFound
-from verdigris.storage import schema
+from verdigris.storage import sandbox_tables
 
-_j = schema.sandbox_journal
-_f = schema.sandbox_faults
+_j = sandbox_tables.sandbox_journal
+_f = sandbox_tables.sandbox_faults
 TRIM_EVERY = 64
 """The journal is trimmed to its limit every this many entries (not on each insert)."""
 

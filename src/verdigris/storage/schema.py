@@ -38,6 +38,10 @@ ROW_IN_KEY: dict[str, Any] = {"sqlite_with_rowid": False}
 ROWID): one B-tree to write instead of a table and its key index."""
 
 
+# Tables marked so are not an account's Copper data: cloning an account skips them.
+NOT_CLONED: dict[str, Any] = {"not_cloned": True}
+
+
 def _id(name: str = "id") -> Column[int]:
     return Column(name, BigInteger, nullable=False, autoincrement=False)
 
@@ -345,70 +349,6 @@ tag_names = Table(
 )
 
 
-# -- Sandbox (storage/sandbox.py; `verdigris sandbox` only) ---------------------------------
-# The test kit's control plane. None of these is copied when an account is cloned
-# (`not_cloned`): they describe an account, they are not its Copper data.
-NOT_CLONED: dict[str, Any] = {"not_cloned": True}
-_SERIAL: Any = BigInteger().with_variant(Integer(), "sqlite")  # SQLite: the rowid
-
-sandbox_accounts = Table(
-    "sandbox_accounts",
-    metadata,
-    Column("account_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("template", Text),  # what `reset` goes back to
-    Column("hidden", Boolean, nullable=False, default=False),  # a template or checkpoint
-    Column("spare", Boolean, nullable=False, default=False),  # a ready clone of `template`
-    Column("frozen_at", Float),  # the account's clock, frozen at this time
-    Column("clock_offset", Float, nullable=False, default=0.0),  # else real time plus this
-    Column("rate_requests", Integer),  # Copper's rate limit, on for this account
-    Column("rate_seconds", Float),
-    Column("rate_retry_after", Boolean, nullable=False, default=True),
-    info=NOT_CLONED,
-)
-
-sandbox_templates = Table(
-    "sandbox_templates",
-    metadata,
-    Column("name", String(200), primary_key=True),
-    _id("account_id"),
-    info=NOT_CLONED,
-)
-
-sandbox_checkpoints = Table(
-    "sandbox_checkpoints",
-    metadata,
-    _id("account_id"),
-    Column("name", String(200), nullable=False),
-    _id("copy_id"),  # the hidden account holding the copy
-    PrimaryKeyConstraint("account_id", "name"),
-    info=NOT_CLONED,
-)
-
-sandbox_faults = Table(
-    "sandbox_faults",
-    metadata,
-    Column("id", _SERIAL, primary_key=True, autoincrement=True),
-    _id("account_id"),
-    Column("name", String(200), nullable=False),
-    Column("rule", Text, nullable=False),  # the rule as given, JSON
-    Column("matched", BigInteger, nullable=False, default=0),
-    Column("fired", BigInteger, nullable=False, default=0),
-    Index("ix_sandbox_faults_account", "account_id", "id"),
-    info=NOT_CLONED,
-)
-
-sandbox_journal = Table(
-    "sandbox_journal",
-    metadata,
-    Column("seq", _SERIAL, primary_key=True, autoincrement=True),
-    _id("account_id"),  # 0: a token no account has
-    Column("method", String(16), nullable=False),
-    Column("route", Text, nullable=False),
-    Column("status", Integer, nullable=False),
-    Column("entry", Text, nullable=False),  # the whole entry, JSON
-    Index("ix_sandbox_journal_account", "account_id", "seq"),
-    info=NOT_CLONED,
-)
-
-# Webhook tables live beside this module; importing it registers them on `metadata`.
-from verdigris.storage import webhook_tables  # noqa: E402, F401
+# The test kit's tables (sandbox_tables.py) and the webhook tables (webhook_tables.py)
+# live beside this module; importing them registers them on `metadata`.
+from verdigris.storage import sandbox_tables, webhook_tables  # noqa: E402, F401

@@ -10,12 +10,13 @@ from verdigris.api.sandbox.middleware import SandboxMiddleware, SandboxOptions
 
 
 def install(app: FastAPI, options: SandboxOptions) -> None:
-    from verdigris.api.sandbox.routes import router
+    from verdigris.api.sandbox import control_routes, journal_routes, routes
 
     app.state.sandbox = options
     app.state.journal_in_flight = set()
     app.state.journal_tail = None
-    app.include_router(router)
+    for module in (routes, journal_routes, control_routes):
+        app.include_router(module.router)
     app.add_middleware(SandboxMiddleware, options=options)
 
 
