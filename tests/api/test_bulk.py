@@ -99,3 +99,45 @@ def test_a_raised_limit_takes_200(roomy_client: TestClient) -> None:
              for i in range(200)]  # fmt: skip
     results = bulk(roomy_client, "people/bulk_create", {"people": items})
     assert len({r["id"] for r in results}) == 200
+
+
+def test_a_bulk_item_is_the_record_a_single_create_makes(sample_client: TestClient) -> None:
+    company = sample_client.post(f"{API}/companies", json={"name": "Twin Co"}, headers=JIM)
+    body = {"name": "Ann Twin", "emails": [{"email": "ann@twin.example", "category": "work"}],
+            "tags": ["Twin"], "title": "Buyer", "company_id": company.json()["id"],
+            "phone_numbers": [{"number": "555 0100", "category": "mobile"}]}  # fmt: skip
+    made = bulk(sample_client, "people/bulk_create", {"people": [body]})[0]
+    sample_client.delete(f"{API}/people/{made['id']}", headers=JIM)
+    single = sample_client.post(f"{API}/people", json=body, headers=JIM).json()
+    differ = {"id", "date_created", "date_modified"}
+    assert {k: v for k, v in made.items() if k not in differ} == {
+        k: v for k, v in single.items() if k not in differ
+    }
+    assert list(made) == list(single)
+    found = sample_client.post(f"{API}/people/search", json={"name": "Ann Twin"}, headers=JIM)
+    assert [p["id"] for p in found.json()] == [single["id"]]
+    assert made["company_name"] == "Twin Co"
+
+
+def test_items_of_one_bulk_cannot_share_an_email(sample_client: TestClient) -> None:
+    email = {"email": "Same@One.example", "category": "work"}
+    items = [{"name": "First", "emails": [email]}, {"name": ""},  # fails: no name
+             {"name": "Second", "emails": [email | {"email": "same@one.EXAMPLE"}]},
+             {"name": 7}, {"name": "Third"}]  # fmt: skip
+    results = bulk(sample_client, "people/bulk_create", {"people": items})
+    first, third = results[0], results[4]
+    assert results[2] == {"success": False, "message": {"emails": [
+        {"error": f"same@one.example is already used by person {first['id']}"}]}}  # fmt: skip
+    assert results[1]["success"] is False and results[3]["success"] is False
+    assert third["id"] == first["id"] + 1  # a failed item takes no id
+    after = sample_client.post(f"{API}/people", json={"name": "After"}, headers=JIM).json()
+    assert after["id"] == third["id"] + 1
+
+
+def test_items_of_one_bulk_cannot_share_a_company_domain(sample_client: TestClient) -> None:
+    items = [{"name": "Dom A", "email_domain": "shared.example"},
+             {"name": "Dom B", "email_domain": "SHARED.example"}]  # fmt: skip
+    results = bulk(sample_client, "companies/bulk_create", {"companies": items})
+    assert results[0]["email_domain"] == "shared.example"
+    assert results[1]["success"] is False
+    assert str(results[0]["id"]) in results[1]["message"]["email_domain"][0]["error"]

@@ -205,3 +205,13 @@ def test_signed_notifications_verify(hooked: TestClient, receiver: Receiver) -> 
     expected = hmac.new(b"sixteen byte key", signed, hashlib.sha256).digest()
     assert headers["webhook-signature"] == "v1," + base64.b64encode(expected).decode()
     assert headers["webhook-id"] == headers["verdigris-delivery"]
+
+
+def test_a_bulk_create_notifies_its_good_items_once(hooked: TestClient, receiver: Receiver) -> None:
+    subscribe(hooked, receiver.url, "person", "new")
+    items = [{"name": "Bulk Hook A"}, {"name": 5}, {"name": "Bulk Hook B"}]
+    made = hooked.post(f"{API}/people/bulk_create", json={"people": items}, headers=JIM).json()
+    bodies = receiver.bodies(1)
+    time.sleep(0.3)  # a second notification, were there one, would have come by now
+    assert [b["ids"] for b in receiver.bodies(1)] == [[made[0]["id"], made[2]["id"]]]
+    assert bodies[0]["event"] == "new"

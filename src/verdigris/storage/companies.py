@@ -25,6 +25,15 @@ class CompanyRules(Rules):
         if domain is not None and (old is None or match_key(old["email_domain"]) != domain):
             require_free_domain(conn, account_id, domain, new["id"])
 
+    def claim(self, record: Record, claimed: dict[str, int]) -> None:
+        domain = match_key(record["email_domain"])
+        if domain is None:
+            return
+        if domain in claimed:
+            holder = claimed[domain]
+            raise Unprocessable(f"email_domain: {domain!r} is already company {holder}'s domain")
+        claimed[domain] = record["id"]
+
 
 def require_free_domain(conn: Connection, account_id: int, domain: str, company_id: int) -> None:
     """422 when another company of the account has this (folded) email domain."""

@@ -23,6 +23,27 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
     conn.execute(module.insert(table).on_conflict_do_nothing(), list(rows))
 
 
+def insert_tuples(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    ignore: bool = False,
+) -> None:
+    """Insert rows given as tuples in `columns` order, as the driver takes them (values as
+    a projection makes them: no SQLAlchemy type processing), skipping rows whose key is
+    there when `ignore`. On a write's hot path this is about half the cost of binding
+    dicts through SQLAlchemy."""
+    if not rows:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join([mark] * len(columns))
+    tail = " ON CONFLICT DO NOTHING" if ignore else ""  # the same words on both
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}){tail}'
+    conn.exec_driver_sql(statement, list(rows))
+
+
 def add_to_counter(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Upsert rows of `table` adding their `n` to the stored `n`."""
     if not rows:

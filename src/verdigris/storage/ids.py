@@ -68,9 +68,10 @@ def _seed(conn: Connection, account_id: int, kind: str) -> None:
     insert_ignore(conn, schema.id_sequences, [row])
 
 
-def lock(conn: Connection, account_id: int, kind: str) -> None:
+def lock(conn: Connection, account_id: int, kind: str) -> int:
     """Hold the `kind` counter row until commit: serialises checks such as email
-    uniqueness between concurrent PostgreSQL writers of one account."""
+    uniqueness between concurrent PostgreSQL writers of one account. Returns the next
+    id the counter will issue, which stays so while the lock is held."""
     seq = schema.id_sequences
     statement = (
         update(seq)
@@ -78,6 +79,20 @@ def lock(conn: Connection, account_id: int, kind: str) -> None:
         .values(next_id=seq.c.next_id)
         .returning(seq.c.next_id)
     )
-    if conn.execute(statement).scalar() is None:
+    held = conn.execute(statement).scalar()
+    if held is None:
         _seed(conn, account_id, kind)
-        conn.execute(statement)
+        held = conn.execute(statement).scalar()
+    if held is None:  # pragma: no cover - the seed row was just inserted
+        raise RuntimeError(f"id sequence {kind!r} of account {account_id} is missing")
+    return int(held)
+
+
+def take_ids(conn: Connection, account_id: int, kind: str, count: int) -> None:
+    """Mark the `count` ids after the locked counter's value (`lock`) as issued."""
+    seq = schema.id_sequences
+    conn.execute(
+        update(seq)
+        .where(seq.c.account_id == account_id, seq.c.kind == kind)
+        .values(next_id=seq.c.next_id + count)
+    )

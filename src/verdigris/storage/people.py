@@ -3,13 +3,14 @@ what a deleted person takes with it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from verdigris.domain.text import match_key
 from verdigris.domain.types import Record, RecordType
-from verdigris.errors import NotFound, Unprocessable
+from verdigris.errors import NotFound, Unprocessable, VerdigrisError
 from verdigris.parsing.records import Changes
 from verdigris.storage import schema
 from verdigris.storage.ids import lock
@@ -30,6 +31,21 @@ class PersonRules(Rules):
                 lock(conn, account_id, "person")
             check_unique_emails(conn, account_id, new)
 
+    def prepare_new(
+        self, conn: Connection, account_id: int, records: Sequence[Record],
+        bodies: Sequence[Changes], now: int,
+    ) -> list[VerdigrisError | None]:  # fmt: skip
+        keys = [record_emails(PERSON, record) for record in records]
+        taken = emails_taken(conn, account_id, sorted({k for ks in keys for k in ks}))
+        return [_email_clash(ks, taken) for ks in keys]
+
+    def claim(self, record: Record, claimed: dict[str, int]) -> None:
+        keys = record_emails(PERSON, record)
+        for key in keys:
+            if key in claimed:
+                raise Unprocessable(f"emails: {key} is already used by person {claimed[key]}")
+        claimed.update({key: int(record["id"]) for key in keys if key is not None})
+
 
 def fetch_person_by_email(conn: Connection, account_id: int, email: str) -> Record:
     """The person with this email (case-insensitive), or 404."""
@@ -45,20 +61,49 @@ def fetch_person_by_email(conn: Connection, account_id: int, email: str) -> Reco
     return get_record(conn, account_id, PERSON, found.record_id)
 
 
+_e = schema.record_emails
+_TAKEN = (
+    select(_e.c.email_key, _e.c.record_id)
+    .where(
+        _e.c.account_id == bindparam("account_id"),
+        _e.c.record_type == int(PERSON),
+        _e.c.email_key.in_(bindparam("keys", expanding=True)),
+        _e.c.record_id != bindparam("record_id"),
+    )
+    .limit(1)
+)
+"""Built once: a bulk create checks each of its items (statement building is the cost)."""
+
+
+def emails_taken(conn: Connection, account_id: int, keys: Sequence[str]) -> dict[str, int]:
+    """Which of these folded emails a person of the account has, and which person."""
+    if not keys:
+        return {}
+    e = schema.record_emails
+    found = conn.execute(
+        select(e.c.email_key, e.c.record_id).where(
+            e.c.account_id == account_id,
+            e.c.record_type == int(PERSON),
+            e.c.email_key.in_(keys),
+        )
+    )
+    return {row.email_key: row.record_id for row in found}
+
+
+def _email_clash(keys: Sequence[str], taken: dict[str, int]) -> Unprocessable | None:
+    key = next((k for k in keys if k in taken), None)
+    if key is None:
+        return None
+    return Unprocessable(f"emails: {key} is already used by person {taken[key]}")
+
+
 def check_unique_emails(conn: Connection, account_id: int, record: dict[str, Any]) -> None:
     """Person emails are unique in the account, case-insensitively (SPEC.md 2): 422."""
     keys = record_emails(PERSON, record)
     if not keys:
         return
-    e = schema.record_emails
-    taken = conn.execute(
-        select(e.c.email_key, e.c.record_id).where(
-            e.c.account_id == account_id,
-            e.c.record_type == int(PERSON),
-            e.c.email_key.in_(keys),
-            e.c.record_id != record["id"],
-        )
-    ).first()
+    params = {"account_id": account_id, "keys": keys, "record_id": record["id"]}
+    taken = conn.execute(_TAKEN, params).first()
     if taken is not None:
         owner = taken.record_id
         raise Unprocessable(f"emails: {taken.email_key} is already used by person {owner}")

@@ -349,21 +349,5 @@ def table_row(account_id: int, record_type: RecordType, record: Record) -> dict[
     return dict(zip(projection.columns, projection.rows[0], strict=True))
 
 
-def child_rows(
-    account_id: int, record_type: RecordType, record: Record, types: CustomFieldTypes
-) -> dict[str, list[dict[str, Any]]]:
-    """Rows of the shared child tables for one record, by table name."""
-    children = project(account_id, record_type, [record], types).children
-    return {
-        name: [dict(zip(CHILD_COLUMNS[name], row, strict=True)) for row in rows]
-        for name, rows in children.items()
-    }
-
-
-def counter_keys(record_type: RecordType, record: Record) -> Counter[tuple[str, str]]:
-    """(field, value) pairs this record adds one to in `value_counts`."""
-    return project(0, record_type, [record], {}).counts()
-
-
 def tokens_of(records: Iterable[Record]) -> set[str]:
     return {t for r in records for t in name_tokens(r.get("name"))}

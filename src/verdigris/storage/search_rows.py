@@ -17,13 +17,13 @@ from verdigris.domain.declarations import declaration
 from verdigris.domain.text import deletion_variants
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage import schema, tags
-from verdigris.storage.dialect import add_to_counter, insert_ignore
+from verdigris.storage.dialect import add_to_counter, insert_tuples
 from verdigris.storage.projection import (
+    CHILD_COLUMNS,
     CustomFieldTypes,
-    child_rows,
-    counter_keys,
+    Projection,
     first_spellings,
-    table_row,
+    project,
     tokens_of,
 )
 
@@ -51,12 +51,13 @@ def variant_depth(token: str) -> int:
     return 1 if len(token) <= 3 else 2
 
 
-def variant_rows(account_id: int, tokens: Iterable[str]) -> list[dict[str, Any]]:
-    return [
-        {"account_id": account_id, "variant": v, "token": t}
-        for t in tokens
-        for v in deletion_variants(t, variant_depth(t))
-    ]
+_VARIANT_COLUMNS = ("account_id", "variant", "token")
+
+
+def variant_rows(account_id: int, tokens: Iterable[str]) -> list[tuple[int, str, str]]:
+    """`token_variants` rows of these tokens, in `_VARIANT_COLUMNS` order."""
+    return [(account_id, v, t) for t in sorted(tokens)
+            for v in deletion_variants(t, variant_depth(t))]  # fmt: skip
 
 
 def add_vocabulary(conn: Connection, account_id: int, tokens: set[str]) -> None:
@@ -69,7 +70,8 @@ def add_vocabulary(conn: Connection, account_id: int, tokens: set[str]) -> None:
             tv.c.account_id == account_id, tv.c.variant.in_(tokens), tv.c.variant == tv.c.token
         )
     ).scalars()
-    insert_ignore(conn, tv, variant_rows(account_id, tokens - set(known)))
+    rows = variant_rows(account_id, tokens - set(known))
+    insert_tuples(conn, tv, _VARIANT_COLUMNS, rows, ignore=True)
 
 
 def insert_records(
@@ -79,17 +81,16 @@ def insert_records(
     records: Sequence[Record],
     types: CustomFieldTypes,
 ) -> None:
-    """Insert records with all their search rows and counter increments."""
+    """Insert records with all their search rows and counter increments, projected once
+    and written in one statement per table."""
     if not records:
         return
-    conn.execute(
-        record_table(record_type).insert(),
-        [table_row(account_id, record_type, r) for r in records],
-    )
-    _insert_children(conn, account_id, record_type, records, types)
+    projection = project(account_id, record_type, records, types)
+    insert_tuples(conn, record_table(record_type), projection.columns, projection.rows)
+    _insert_children(conn, projection)
     if declaration(record_type).name_tokens:
         add_vocabulary(conn, account_id, tokens_of(records))
-    change_counts(conn, account_id, record_type, _count(record_type, records), +1)
+    change_counts(conn, account_id, record_type, projection.counts(), +1)
     _name_tags(conn, account_id, records)
 
 
@@ -101,21 +102,12 @@ def _name_tags(conn: Connection, account_id: int, records: Iterable[Record]) -> 
         tags.remember(conn, account_id, names)
 
 
-def _insert_children(
-    conn: Connection,
-    account_id: int,
-    record_type: RecordType,
-    records: Sequence[Record],
-    types: CustomFieldTypes,
-) -> None:
-    batches: dict[str, list[dict[str, Any]]] = {t.name: [] for t in CHILD_TABLES}
-    for record in records:
-        for name, rows in child_rows(account_id, record_type, record, types).items():
-            if name in batches:  # relations: relations.sync keeps them on this path
-                batches[name].extend(rows)
+def _insert_children(conn: Connection, projection: Projection) -> None:
+    # Relations are not among them: relations.sync keeps them on this path.
     for table in CHILD_TABLES:
-        if batches[table.name]:
-            conn.execute(table.insert(), batches[table.name])
+        rows = projection.children[table.name]
+        if rows:
+            insert_tuples(conn, table, CHILD_COLUMNS[table.name], rows)
 
 
 def delete_records(
@@ -130,7 +122,7 @@ def delete_records(
     _delete_children(conn, account_id, record_type, records)
     followers = schema.followers
     conn.execute(delete(followers).where(_owned(followers, account_id, record_type, ids)))
-    change_counts(conn, account_id, record_type, _count(record_type, records), -1)
+    change_counts(conn, account_id, record_type, _counts(record_type, records), -1)
 
 
 def _owned(table: Table, account_id: int, record_type: RecordType, ids: list[int]) -> Any:
@@ -159,24 +151,22 @@ def replace_record(
 ) -> None:
     """Store `new` in place of `old` (same id), keeping followers."""
     table = record_table(record_type)
-    row = table_row(account_id, record_type, new)
+    projection = project(account_id, record_type, [new], types)
+    row = dict(zip(projection.columns, projection.rows[0], strict=True))
     conn.execute(
         table.update().where(table.c.account_id == account_id, table.c.id == old["id"]), row
     )
     _delete_children(conn, account_id, record_type, [old])
-    _insert_children(conn, account_id, record_type, [new], types)
+    _insert_children(conn, projection)
     if declaration(record_type).name_tokens:
         add_vocabulary(conn, account_id, tokens_of([new]))
-    change_counts(conn, account_id, record_type, _count(record_type, [old]), -1)
-    change_counts(conn, account_id, record_type, _count(record_type, [new]), +1)
+    change_counts(conn, account_id, record_type, _counts(record_type, [old]), -1)
+    change_counts(conn, account_id, record_type, projection.counts(), +1)
     _name_tags(conn, account_id, [new])
 
 
-def _count(record_type: RecordType, records: Iterable[Record]) -> Counter[tuple[str, str]]:
-    counts: Counter[tuple[str, str]] = Counter()
-    for record in records:
-        counts.update(counter_keys(record_type, record))
-    return counts
+def _counts(record_type: RecordType, records: Iterable[Record]) -> Counter[tuple[str, str]]:
+    return project(0, record_type, records, {}).counts()
 
 
 def change_counts(

@@ -7,7 +7,7 @@ the change (events.py). A failure anywhere leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any
 
 from sqlalchemy import Connection
@@ -94,7 +94,15 @@ def _(field: Timestamp, now: int) -> Any:
 
 def blank(decl: Declaration, now: int) -> Record:
     """A record with every field (and stored-only value) at its empty value, at `now`."""
-    return {f.name: empty_value(f, now) for f in (*decl.fields, *decl.stored)}
+    return {name: empty(field, now) for name, empty, field in _empty_values(decl)}
+
+
+@cache
+def _empty_values(decl: Declaration) -> tuple[tuple[str, Any, Field], ...]:
+    """Each field with its `empty_value` implementation, dispatched once (a bulk create
+    makes hundreds of blank records)."""
+    fields = (*decl.fields, *decl.stored)
+    return tuple((f.name, empty_value.dispatch(type(f)), f) for f in fields)
 
 
 def apply(

@@ -1,9 +1,11 @@
 """Copper's bulk routes (SPEC.md 7, copper-surface 7): `POST /{people,leads,companies}/
 bulk_create` and `bulk_update`, `POST /activities/bulk_create`.
 
-Each item is applied in a savepoint of one transaction (decision 0703): a bad item is
-rolled back alone and answered in its place as `{"success": false, "message": {field:
-[{"error": ...}]}}` (with its `id` on updates); the others are kept. More items than
+Items are applied in one transaction (decision 0703): a bulk create checks every item,
+then stores the good ones together (writes.create_records); a bulk update applies each
+in its own savepoint. A bad item changes nothing and is answered in its place as
+`{"success": false, "message": {field: [{"error": ...}]}}` (with its `id` on updates);
+the others are kept. More items than
 the limit (Copper: 10; `serve --bulk-limit`) is `422 {"error": ...}` and changes nothing.
 """
 
@@ -24,8 +26,9 @@ from verdigris.domain.types import Record, RecordType
 from verdigris.errors import BadRequest, VerdigrisError
 from verdigris.parsing import values as v
 from verdigris.parsing.activities import parse_activity
-from verdigris.parsing.records import parse_changes
+from verdigris.parsing.records import Changes, parse_changes
 from verdigris.storage import activities, writes
+from verdigris.storage.batch_create import create_records
 from verdigris.storage.engine import Connection
 from verdigris.storage.records import custom_field_definitions
 
@@ -70,6 +73,13 @@ async def _bulk(ctx: Context, items: list[Any], apply: Apply, updating: bool) ->
     return json_response(await ctx.write(work))
 
 
+def _parsed(parse: Callable[[dict[str, Any]], Changes], item: Any) -> Changes | VerdigrisError:
+    try:
+        return parse(v.mapping("item", item))
+    except VerdigrisError as error:
+        return error
+
+
 def _record_routes(kind: RecordType) -> None:
     decl = declaration(kind)
     key = decl.plural
@@ -85,13 +95,13 @@ def _record_routes(kind: RecordType) -> None:
         if isinstance(items, Response):
             return items
 
-        read: Memo = []
+        def work(conn: Connection) -> list[Any]:
+            read: Memo = []
+            bodies = [_parsed(lambda item: changes(conn, ctx, item, read), i) for i in items]
+            made = create_records(conn, ctx.account_id, kind, bodies, ctx.now())
+            return [failure(m) if isinstance(m, VerdigrisError) else m for m in made]
 
-        def create(conn: Connection, item: dict[str, Any]) -> Record:
-            new = changes(conn, ctx, item, read)
-            return writes.create_record(conn, ctx.account_id, kind, new, ctx.now())
-
-        return await _bulk(ctx, items, create, updating=False)
+        return json_response(await ctx.write(work))
 
     async def bulk_update(ctx: Auth, body: Body) -> Response:
         items = _items(ctx, body, key)
