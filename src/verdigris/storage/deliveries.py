@@ -62,9 +62,15 @@ def _due(now: float) -> Any:
 def give_way(conn: Connection) -> None:
     """The sender's transactions wait briefly for table locks, then give up (the round
     is retried): under a TRUNCATE or a migration it is the sender that yields, and it
-    cannot be part of a deadlock (PostgreSQL's deadlock_timeout is 1 s)."""
+    cannot be part of a deadlock (PostgreSQL's deadlock_timeout is 1 s).
+
+    Nor do they wait for their commit to reach the disk, so they never queue with the
+    API's commits for it. Losing one is harmless: only a crash of PostgreSQL itself
+    can (not of Verdigris), and it undoes that transaction whole, so its events are
+    folded again or its delivery is sent again: at least once still holds."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL lock_timeout = 500")
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
 def has_work(conn: Connection, now: float) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -104,6 +106,33 @@ def read(engine: Engine) -> Iterator[Connection]:
 def write(engine: Engine, lock_wait: float | None = None) -> Iterator[Connection]:
     """A write transaction: commits on success, rolls everything back on any error. On
     SQLite it waits up to `lock_wait` seconds (default 30) for the write lock."""
+    if engine.dialect.name != "sqlite":
+        with _transaction(engine, lock_wait) as conn:
+            yield conn
+        return
+    # SQLite's own wait for its lock sleeps in steps (1, 2, 5, 10 ms and up), so a
+    # writer that meets another pays several ms over what it waited for. The writers of
+    # one process queue on a lock of their own first and are handed the file's lock as
+    # soon as it is free; other processes still meet on the busy timeout.
+    wait = lock_wait if lock_wait is not None else BUSY_TIMEOUT_MS / 1000
+    with _writers_made:
+        writers = _writers.setdefault(engine, threading.Lock())
+    if not writers.acquire(timeout=wait):
+        raise Unavailable("the database is busy with another write; retry shortly",
+                          max(1, math.ceil(wait)))  # fmt: skip
+    try:
+        with _transaction(engine, lock_wait) as conn:
+            yield conn
+    finally:
+        writers.release()
+
+
+_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_writers_made = threading.Lock()
+
+
+@contextmanager
+def _transaction(engine: Engine, lock_wait: float | None) -> Iterator[Connection]:
     with engine.connect() as conn:
         conn.execution_options(verdigris_write=True, verdigris_lock_wait=lock_wait)
         with conn.begin():
