@@ -189,6 +189,11 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
         # The other plan: walk the sort column's index instead of sorting the matches.
         with mock.patch.object(paging, "SMALL_MATCH_SET", 0):
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
+        # A walk bounded to a few index entries: it gives way to sorting the matches.
+        with (mock.patch.object(paging, "SMALL_MATCH_SET", 0),
+              mock.patch.object(paging, "MIN_WALK_BUDGET", 1),
+              mock.patch.object(paging, "WALK_SLACK", 1)):  # fmt: skip
+            assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

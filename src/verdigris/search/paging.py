@@ -20,6 +20,13 @@ SMALL_MATCH_SET = 5_000
 above it, walk the sort column's index and stop after one page (see _walk_pays)."""
 MAX_WALK = 200_000
 """Index entries a page may walk (about 20-50 ms) before sorting the matches is cheaper."""
+WALK_SLACK = 4
+MIN_WALK_BUDGET = 2_000
+SORT_SHARE = 4
+"""A walk may take WALK_SLACK times the index entries it needs on evenly spread
+matches, and at least MIN_WALK_BUDGET; then, if the matches are at most 1/SORT_SHARE of
+the records, the page is made by sorting them (cheaper than the rest of a walk that
+may cross the whole index); else the walk goes on."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,26 @@ def page_ids(
     scoped = [table.c.account_id == account_id, *where]
     offset, size = window
     if _walk_pays(total, offset + size, population):
-        return _walk_sort_index(conn, table, scoped, order, offset, size)
+        budget = _walk_budget(total, offset + size, population)
+        walked = _walk_sort_index(conn, table, scoped, order, offset, size, budget)
+        if walked is None and total * SORT_SHARE > (population or 0):
+            # Too many matches to sort cheaply: walk on, whatever it takes.
+            walked = _walk_sort_index(conn, table, scoped, order, offset, size)
+        if walked is not None:
+            return walked
     statement = _sort_matches(table, account_id, where, order).offset(offset).limit(size)
     return [int(i) for i in conn.execute(statement).scalars()]
+
+
+def _walk_budget(total: int, end: int, population: int | None) -> int | None:
+    """Index entries the walk may take before giving way to sorting the matches: a
+    few times what it takes when the matches are spread evenly along the sort order.
+    They need not be: companies created in one late month sit late in the order of
+    modification too, and the walk would read nearly the whole index to find them."""
+    if population is None or total >= MAX_REACHABLE:
+        return None
+    budget = max(WALK_SLACK * end * population // total, MIN_WALK_BUDGET)
+    return budget if budget < population else None
 
 
 def _walk_pays(total: int, end: int, population: int | None) -> bool:
@@ -105,13 +129,23 @@ def _walk_sort_index(
     order: Order,
     offset: int,
     size: int,
-) -> list[int]:
+    budget: int | None = None,
+) -> list[int] | None:
     """The page's matches in order, stepping the (account_id, key, id) index: those with a
     key first, then (for a nullable key) those without, by id. A page past the matches
-    with a key needs their number, counted up to its offset."""
+    with a key needs their number, counted up to its offset. None when the first
+    `budget` keys of the index do not hold the page (the caller sorts the matches)."""
     column = order.column
-    ids = _ids(conn, _filled(table, where, order).offset(offset).limit(size))
-    if len(ids) == size or not order.nullable:
+    walk = _filled(table, where, order)
+    bound = _bound(conn, table, where[0], order, budget)
+    if bound is not None:
+        walk = walk.where(column <= bound if not order.descending else column >= bound)
+    ids = _ids(conn, walk.offset(offset).limit(size))
+    if len(ids) == size:
+        return ids
+    if bound is not None:
+        return None
+    if not order.nullable:
         return ids
     with_key = offset + len(ids) if ids else _count_up_to(conn, table, where, order, offset)
     empty = (
@@ -122,6 +156,24 @@ def _walk_sort_index(
         .limit(size - len(ids))
     )
     return ids + _ids(conn, empty)
+
+
+def _bound(
+    conn: Connection, table: Table, scope: ColumnElement[bool], order: Order, budget: int | None
+) -> Any:
+    """The sort key `budget` entries along the index (None: the walk is unbounded, or
+    the index is shorter). Read from the index alone: cheap next to the walk it bounds."""
+    if budget is None:
+        return None
+    column = order.column
+    statement = (
+        _on_sort_index(select(column), order)
+        .where(scope, column.is_not(None))
+        .order_by(_direction(column, order.descending))
+        .offset(budget)
+        .limit(1)
+    )
+    return conn.execute(statement).scalar()
 
 
 def _filled(table: Table, where: Sequence[ColumnElement[bool]], order: Order) -> Select[Any]:
