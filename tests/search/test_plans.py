@@ -22,7 +22,7 @@ from verdigris.search.paging import (
 )
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
-from verdigris.storage.dialect import SHORT_LIST, AnyCase, in_values
+from verdigris.storage.dialect import SHORT_LIST, AnyCase, in_values, row_wise
 
 
 def test_walk_names_the_sort_index_on_sqlite() -> None:
@@ -82,3 +82,15 @@ def test_address_filter_is_one_or_on_postgresql() -> None:
     sql = str(select(people.c.id).where(clause).compile(dialect=postgresql.dialect()))
     assert "UNION" not in sql
     assert "people.city_key = " in sql
+
+
+def test_a_walk_tests_address_cases_row_by_row(sqlite_conn: Connection) -> None:
+    people = schema.people
+    scope = Scope(sqlite_conn, 1, 1, 0, RecordType.PERSON)
+    found = clause(scope, PERSON.filter_by_key["country"], Equals("us", allow_empty=False))
+    where = [people.c.account_id == 1, row_wise(found)]
+    statement = _filled(people, where, Order(people.c.date_modified)).limit(20)
+    sql = str(statement.compile(dialect=sqlite.dialect()))
+    assert "UNION" not in sql  # a lookup gathers each case's ids; a walk must not
+    assert "people INDEXED BY ix_people_date_modified" in sql
+    assert "UNION" in str(select(people.c.id).where(found).compile(dialect=sqlite.dialect()))

@@ -10,18 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, func, literal, select
+from sqlalchemy import Column, Connection, Select, Table, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import iterate
 
 from verdigris.domain.paging import MAX_REACHABLE, Paging
+from verdigris.storage.dialect import row_wise
 
-SMALL_MATCH_SET = 5_000
+SMALL_MATCH_SET = 1_000
 """At or below this many matches, fetch them through the filters' indexes and sort them;
 above it, walk the sort column's index and stop after one page (see _walk_pays)."""
 MAX_WALK = 200_000
 """Index entries a page may walk (about 20-50 ms) before sorting the matches is cheaper."""
-WALK_SLACK = 4
-MIN_WALK_BUDGET = 2_000
+WALK_SLACK = 3
+MIN_WALK_BUDGET = 1_000
 SORT_SHARE = 4
 """A walk may take WALK_SLACK times the index entries it needs on evenly spread
 matches, and at least MIN_WALK_BUDGET; then, if the matches are at most 1/SORT_SHARE of
@@ -136,8 +138,9 @@ def _walk_sort_index(
     with a key needs their number, counted up to its offset. None when the first
     `budget` keys of the index do not hold the page (the caller sorts the matches)."""
     column = order.column
+    where = [row_wise(c) for c in where]
     walk = _filled(table, where, order)
-    bound = _bound(conn, table, where[0], order, budget)
+    bound = _bound(conn, where, order, budget)
     if bound is not None:
         walk = walk.where(column <= bound if not order.descending else column >= bound)
     ids = _ids(conn, walk.offset(offset).limit(size))
@@ -159,21 +162,30 @@ def _walk_sort_index(
 
 
 def _bound(
-    conn: Connection, table: Table, scope: ColumnElement[bool], order: Order, budget: int | None
+    conn: Connection, where: Sequence[ColumnElement[bool]], order: Order, budget: int | None
 ) -> Any:
-    """The sort key `budget` entries along the index (None: the walk is unbounded, or
-    the index is shorter). Read from the index alone: cheap next to the walk it bounds."""
+    """The sort key `budget` entries along the index from where the walk starts (None:
+    the walk is unbounded, or the index is shorter). Read from the index alone, with the
+    filters on the sort key itself (a range of due dates sorted by due date): cheap next
+    to the walk it bounds."""
     if budget is None:
         return None
     column = order.column
+    keyed = {column, column.table.c.account_id}
+    on_key = [c for c in where if _columns(c) <= keyed]
     statement = (
         _on_sort_index(select(column), order)
-        .where(scope, column.is_not(None))
+        .where(*on_key, column.is_not(None))
         .order_by(_direction(column, order.descending))
         .offset(budget)
         .limit(1)
     )
     return conn.execute(statement).scalar()
+
+
+def _columns(clause: ColumnElement[Any]) -> set[Any]:
+    """Every column a clause reads, in subqueries too."""
+    return {e for e in iterate(clause) if isinstance(e, Column)}
 
 
 def _filled(table: Table, where: Sequence[ColumnElement[bool]], order: Order) -> Select[Any]:
