@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -34,29 +33,30 @@ HEADERS = {
 }
 
 
-class Arrivals:
-    """A receiver noting when each id arrives."""
+class Receiver:
+    """bench.webhook_receiver in a process of its own."""
 
-    def __init__(self) -> None:
-        self.at: dict[int, float] = {}
-        arrivals = self
+    def __enter__(self) -> Receiver:
+        self.folder = tempfile.mkdtemp()
+        port_file = Path(self.folder) / "port"
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.webhook_receiver",
+                                         str(port_file)], cwd=ROOT)  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not port_file.exists() or not port_file.read_text():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the receiver did not start")
+            time.sleep(0.05)
+        root = f"http://127.0.0.1:{port_file.read_text()}"
+        self.url, self.arrivals_url = root + "/in", root + "/arrivals"
+        return self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = orjson.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                now = time.monotonic()
-                for record_id in body["ids"]:
-                    arrivals.at.setdefault(record_id, now)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+    def arrivals(self) -> dict[int, float]:
+        found = orjson.loads(httpx.get(self.arrivals_url, timeout=30).content)
+        return {int(k): v for k, v in found.items()}
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/in"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def __exit__(self, *_: object) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 def _writes(base: str, rate: float, seconds: float) -> tuple[dict[int, float], list[float]]:
@@ -93,18 +93,18 @@ def _writes(base: str, rate: float, seconds: float) -> tuple[dict[int, float], l
 def _run(dburl: str, rate: float, seconds: float, subscribe: bool) -> dict[str, Any]:
     subprocess.run([sys.executable, "-m", "verdigris", "load", str(SAMPLE), "--db", dburl,
                     "--replace"], check=True, capture_output=True)  # fmt: skip
-    arrivals = Arrivals()
-    with running(dburl, serve_args=("--webhooks-allow-http",)) as root:
+    with Receiver() as receiver, running(dburl, serve_args=("--webhooks-allow-http",)) as root:
         base = root + "/developer_api/v1"
         if subscribe:
-            body = {"target": arrivals.url, "type": "person", "event": "new"}
+            body = {"target": receiver.url, "type": "person", "event": "new"}
             httpx.post(f"{base}/webhooks", json=body, headers=HEADERS).raise_for_status()
         answered, latencies = _writes(base, rate, seconds)
         deadline = time.monotonic() + 30
-        while subscribe and len(arrivals.at) < len(answered) and time.monotonic() < deadline:
-            time.sleep(0.1)
-    arrivals.server.shutdown()
-    delays = [(arrivals.at[i] - t) * 1000 for i, t in answered.items() if i in arrivals.at]
+        arrived = receiver.arrivals()
+        while subscribe and len(arrived) < len(answered) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            arrived = receiver.arrivals()
+    delays = [(arrived[i] - t) * 1000 for i, t in answered.items() if i in arrived]
     return {"writes": len(answered), "delivered": len(delays), "api": latencies,
             "delays": delays}  # fmt: skip
 
