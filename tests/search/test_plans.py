@@ -94,3 +94,8 @@ def test_a_walk_tests_address_cases_row_by_row(sqlite_conn: Connection) -> None:
     assert "UNION" not in sql  # a lookup gathers each case's ids; a walk must not
     assert "people INDEXED BY ix_people_date_modified" in sql
     assert "UNION" in str(select(people.c.id).where(found).compile(dialect=sqlite.dialect()))
+
+
+def test_a_few_thousand_matches_walk_only_when_the_walk_is_shorter() -> None:
+    assert _walk_pays(4_000, 20, 100_000)  # ~500 index steps against 4,000 to sort
+    assert not _walk_pays(4_000, 20, 1_000_000)  # ~5,000 steps: sorting is cheaper
