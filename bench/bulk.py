@@ -7,24 +7,15 @@ create), over HTTP to a real `verdigris serve --bulk-limit 200` on the sample ac
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
+from bench.sample import HEADERS, load_sample
 from bench.server import running
 from bench.stats import percentile
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "verdigris" / "demo" / "sample-account.json"
-HEADERS = {
-    "X-PW-AccessToken": "sample-token-jim",
-    "X-PW-Application": "developer_api",
-    "X-PW-UserEmail": "jim.halpert@dundermifflin.com",
-}
 
 
 def _person(n: int) -> dict[str, object]:
@@ -60,9 +51,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     dburl = args.dburl or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bulk.db'}"
-    cli = [sys.executable, "-m", "verdigris"]
-    subprocess.run([*cli, "load", str(SAMPLE), "--db", dburl, "--replace"], check=True,
-                   capture_output=True)  # fmt: skip
+    load_sample(dburl)
     with running(dburl, serve_args=("--bulk-limit", "200")) as root:
         ones, tens, bulks = measure(root + "/developer_api/v1", args.repeat)
     one = percentile(ones, 50)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,16 +21,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.sample import HEADERS, load_sample
 from bench.server import running
 from bench.stats import percentile
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "verdigris" / "demo" / "sample-account.json"
-HEADERS = {
-    "X-PW-AccessToken": "sample-token-jim",
-    "X-PW-Application": "developer_api",
-    "X-PW-UserEmail": "jim.halpert@dundermifflin.com",
-}
 
 
 def _reads(base: str, seconds: float) -> list[float]:
@@ -84,8 +75,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=4)
     args = parser.parse_args()
     db = Path(tempfile.mkdtemp()) / "lock.db"
-    cli = [sys.executable, "-m", "verdigris"]
-    subprocess.run([*cli, "load", str(SAMPLE), "--db", str(db)], check=True, capture_output=True)
+    load_sample(str(db))
     with running(f"sqlite:///{db}") as root:
         base = root + "/developer_api/v1"
         before = _reads(base, 3)

@@ -27,11 +27,10 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bench.devdata import snapshot
+from bench.sample import SAMPLE
 from verdigris.cli.sandbox import prepare
 from verdigris.storage import sandbox as store
 from verdigris.storage.engine import create_db_engine, write
-
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "verdigris" / "demo" / "sample-account.json"
 
 
 def _ms(samples: list[float]) -> str:

@@ -21,16 +21,11 @@ from typing import Any
 import httpx
 import orjson
 
+from bench.sample import HEADERS, load_sample
 from bench.server import running
 from bench.stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "verdigris" / "demo" / "sample-account.json"
-HEADERS = {
-    "X-PW-AccessToken": "sample-token-jim",
-    "X-PW-Application": "developer_api",
-    "X-PW-UserEmail": "jim.halpert@dundermifflin.com",
-}
 
 
 class Receiver:
@@ -91,8 +86,7 @@ def _writes(base: str, rate: float, seconds: float) -> tuple[dict[int, float], l
 
 
 def _run(dburl: str, rate: float, seconds: float, subscribe: bool) -> dict[str, Any]:
-    subprocess.run([sys.executable, "-m", "verdigris", "load", str(SAMPLE), "--db", dburl,
-                    "--replace"], check=True, capture_output=True)  # fmt: skip
+    load_sample(dburl)
     with Receiver() as receiver, running(dburl, serve_args=("--webhooks-allow-http",)) as root:
         base = root + "/developer_api/v1"
         if subscribe:

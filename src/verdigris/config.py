@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 DEFAULT_DB = "./verdigris.db"
@@ -59,6 +60,16 @@ class Settings:
     """Seconds between the sender's looks at the queue."""
     webhook_timeout: float = 10.0
     """Seconds a receiver has to answer a notification."""
+
+    def dumps(self) -> str:
+        """These settings as JSON: how `serve --workers N` hands them to its workers."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def loads(cls, text: str) -> Settings:
+        values = json.loads(text)
+        limit = values.pop("rate_limit")
+        return cls(**values, rate_limit=RateLimit(**limit) if limit else None)
 
     @property
     def webhook_tries(self) -> int:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SAMPLE
 from verdigris.cli.main import app
-from verdigris.config import database_url
+from verdigris.config import RateLimit, Settings, database_url
 from verdigris.storage import activity_types, pipelines
 from verdigris.storage.accounts import authenticate
 from verdigris.storage.engine import create_db_engine
@@ -125,3 +125,11 @@ def test_every_command_has_an_example() -> None:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output
+
+
+def test_serve_hands_its_workers_every_setting() -> None:
+    given = Settings(database_url="sqlite:///x.db", rate_limit=RateLimit(180, 60.0),
+                     migrate_on_start=False, bulk_limit=200, webhooks_allow_http=True,
+                     webhook_retries=3, webhooks_copper_mode=True)  # fmt: skip
+    assert Settings.loads(given.dumps()) == given
+    assert Settings.loads(Settings().dumps()).rate_limit is None

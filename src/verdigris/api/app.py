@@ -99,16 +99,20 @@ def _install_sandbox(app: FastAPI, options: SandboxOptions, clock: Clock | None)
     sandbox.install(app, options)
 
 
+WORKER_SETTINGS = "VERDIGRIS_WORKER_SETTINGS"
+"""The environment variable through which `serve --workers N` hands its settings over."""
+
+
 def app_from_env() -> Any:
-    """uvicorn factory for `verdigris serve --workers N`: settings come from the environment."""
+    """uvicorn factory for `verdigris serve --workers N`: the settings `serve` handed over
+    in WORKER_SETTINGS; without them, the database and rate limit of the environment."""
+    handed = os.environ.get(WORKER_SETTINGS)
+    if handed:
+        return create_app(Settings.loads(handed))
     limit = os.environ.get("VERDIGRIS_RATE_LIMIT")
     settings = Settings(
         database_url=database_url(os.environ.get("VERDIGRIS_DB")),
         rate_limit=RateLimit.parse(limit) if limit else None,
         migrate_on_start=False,
-        bulk_limit=int(os.environ.get("VERDIGRIS_BULK_LIMIT", "10")),
-        webhooks_allow_http=os.environ.get("VERDIGRIS_WEBHOOKS_ALLOW_HTTP") == "1",
-        webhook_retries=int(os.environ.get("VERDIGRIS_WEBHOOK_RETRIES", "8")),
-        webhooks_copper_mode=os.environ.get("VERDIGRIS_WEBHOOKS_COPPER_MODE") == "1",
     )
     return create_app(settings)

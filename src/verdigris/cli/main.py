@@ -100,25 +100,21 @@ def serve(
     url = database_url(db)
     with _engine(url):
         pass  # migrate once, before any worker starts
-    limit = RateLimit.parse(rate_limit) if rate_limit else None
+    settings = Settings(
+        database_url=url, rate_limit=RateLimit.parse(rate_limit) if rate_limit else None,
+        migrate_on_start=False, bulk_limit=bulk_limit,
+        webhooks_allow_http=webhooks_allow_http, webhook_retries=webhook_retries,
+        webhooks_copper_mode=webhooks_copper_mode,
+    )  # fmt: skip
     if workers > 1:
-        os.environ["VERDIGRIS_DB"] = url
-        if rate_limit:
-            os.environ["VERDIGRIS_RATE_LIMIT"] = rate_limit
-        os.environ["VERDIGRIS_BULK_LIMIT"] = str(bulk_limit)
-        os.environ["VERDIGRIS_WEBHOOKS_ALLOW_HTTP"] = "1" if webhooks_allow_http else "0"
-        os.environ["VERDIGRIS_WEBHOOK_RETRIES"] = str(webhook_retries)
-        os.environ["VERDIGRIS_WEBHOOKS_COPPER_MODE"] = "1" if webhooks_copper_mode else "0"
+        from verdigris.api.app import WORKER_SETTINGS
+
+        os.environ[WORKER_SETTINGS] = settings.dumps()
         uvicorn.run("verdigris.api.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers, access_log=access_log)  # fmt: skip
         return
     from verdigris.api.app import create_app
 
-    settings = Settings(
-        database_url=url, rate_limit=limit, migrate_on_start=False, bulk_limit=bulk_limit,
-        webhooks_allow_http=webhooks_allow_http, webhook_retries=webhook_retries,
-        webhooks_copper_mode=webhooks_copper_mode,
-    )  # fmt: skip
     uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
 
 

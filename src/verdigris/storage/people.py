@@ -44,7 +44,7 @@ class PersonRules(Rules):
         for key in keys:
             if key in claimed:
                 raise Unprocessable(f"emails: {key} is already used by person {claimed[key]}")
-        claimed.update({key: int(record["id"]) for key in keys if key is not None})
+        claimed.update(dict.fromkeys(keys, int(record["id"])))
 
 
 def fetch_person_by_email(conn: Connection, account_id: int, email: str) -> Record:

@@ -7,8 +7,6 @@ account, they are not its Copper data.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -22,14 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-from verdigris.storage.schema import NOT_CLONED, metadata
-
-_SERIAL: Any = BigInteger().with_variant(Integer(), "sqlite")  # SQLite: the rowid
-
-
-def _id(name: str) -> Column[int]:
-    return Column(name, BigInteger, nullable=False, autoincrement=False)
-
+from verdigris.storage.schema import NOT_CLONED, SERIAL, id_column, metadata
 
 sandbox_accounts = Table(
     "sandbox_accounts",
@@ -50,16 +41,16 @@ sandbox_templates = Table(
     "sandbox_templates",
     metadata,
     Column("name", String(200), primary_key=True),
-    _id("account_id"),
+    id_column("account_id"),
     info=NOT_CLONED,
 )
 
 sandbox_checkpoints = Table(
     "sandbox_checkpoints",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("name", String(200), nullable=False),
-    _id("copy_id"),  # the hidden account holding the copy
+    id_column("copy_id"),  # the hidden account holding the copy
     PrimaryKeyConstraint("account_id", "name"),
     info=NOT_CLONED,
 )
@@ -67,8 +58,8 @@ sandbox_checkpoints = Table(
 sandbox_faults = Table(
     "sandbox_faults",
     metadata,
-    Column("id", _SERIAL, primary_key=True, autoincrement=True),
-    _id("account_id"),
+    Column("id", SERIAL, primary_key=True, autoincrement=True),
+    id_column("account_id"),
     Column("name", String(200), nullable=False),
     Column("rule", Text, nullable=False),  # the rule as given, JSON
     Column("matched", BigInteger, nullable=False, default=0),
@@ -80,8 +71,8 @@ sandbox_faults = Table(
 sandbox_journal = Table(
     "sandbox_journal",
     metadata,
-    Column("seq", _SERIAL, primary_key=True, autoincrement=True),
-    _id("account_id"),  # 0: a token no account has
+    Column("seq", SERIAL, primary_key=True, autoincrement=True),
+    id_column("account_id"),  # 0: a token no account has
     Column("method", String(16), nullable=False),
     Column("route", Text, nullable=False),
     Column("status", Integer, nullable=False),

@@ -42,7 +42,11 @@ ROWID): one B-tree to write instead of a table and its key index."""
 NOT_CLONED: dict[str, Any] = {"not_cloned": True}
 
 
-def _id(name: str = "id") -> Column[int]:
+SERIAL: Any = BigInteger().with_variant(Integer(), "sqlite")
+"""A queue's sequence number: BIGSERIAL on PostgreSQL, the rowid on SQLite."""
+
+
+def id_column(name: str = "id") -> Column[int]:
     return Column(name, BigInteger, nullable=False, autoincrement=False)
 
 
@@ -56,8 +60,8 @@ accounts = Table(
 users = Table(
     "users",
     metadata,
-    _id("account_id"),
-    _id(),
+    id_column("account_id"),
+    id_column(),
     Column("name", Text),
     Column("email", Text, nullable=False),
     Column("email_key", Text, nullable=False),
@@ -69,15 +73,15 @@ api_tokens = Table(
     "api_tokens",
     metadata,
     Column("token_hash", String(64), primary_key=True),
-    _id("account_id"),
-    _id("user_id"),
+    id_column("account_id"),
+    id_column("user_id"),
     Column("created_at", BigInteger, nullable=False),
 )
 
 id_sequences = Table(
     "id_sequences",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("kind", String(32), nullable=False),
     Column("next_id", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "kind"),
@@ -88,8 +92,8 @@ def _lookup(name: str, *extra: Any) -> Table:
     return Table(
         name,
         metadata,
-        _id("account_id"),
-        _id(),
+        id_column("account_id"),
+        id_column(),
         Column("name", Text, nullable=False),
         *extra,
         PrimaryKeyConstraint("account_id", "id"),
@@ -117,9 +121,9 @@ pipeline_stages = _lookup(
 activity_types = Table(
     "activity_types",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("category", String(16), nullable=False),
-    _id(),
+    id_column(),
     Column("name", Text, nullable=False),
     Column("count_as_interaction", Boolean, nullable=False),
     # Custom activity types (user ones): their icon, whether new activities may use them,
@@ -133,8 +137,8 @@ activity_types = Table(
 custom_field_definitions = Table(
     "custom_field_definitions",
     metadata,
-    _id("account_id"),
-    _id(),
+    id_column("account_id"),
+    id_column(),
     Column("name", Text, nullable=False),
     Column("data_type", String(16), nullable=False),
     Column("available_on", Text, nullable=False),  # JSON list of record type names
@@ -144,9 +148,9 @@ custom_field_definitions = Table(
 custom_field_options = Table(
     "custom_field_options",
     metadata,
-    _id("account_id"),
-    _id("definition_id"),
-    _id(),
+    id_column("account_id"),
+    id_column("definition_id"),
+    id_column(),
     Column("name", Text, nullable=False),
     Column("rank", Integer, nullable=False, default=0),
     PrimaryKeyConstraint("account_id", "definition_id", "id"),
@@ -179,11 +183,11 @@ TYPE_OF_TABLE: dict[str, RecordType] = {str(t.name): k for k, t in RECORD_TABLES
 relations = Table(
     "relations",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("type", SmallInteger, nullable=False),
-    _id(),
+    id_column(),
     Column("other_type", SmallInteger, nullable=False),
-    _id("other_id"),
+    id_column("other_id"),
     PrimaryKeyConstraint("account_id", "type", "id", "other_type", "other_id"),
     **ROW_IN_KEY,
 )
@@ -195,9 +199,9 @@ def _child(name: str, value: Column[Any]) -> Table:
     return Table(
         name,
         metadata,
-        _id("account_id"),
+        id_column("account_id"),
         Column("record_type", SmallInteger, nullable=False),
-        _id("record_id"),
+        id_column("record_id"),
         value,
         PrimaryKeyConstraint(*pk),
         Index(f"ix_{name}_value", "account_id", "record_type", value.name, "record_id"),
@@ -216,10 +220,10 @@ name_grams = _child("name_grams", Column("gram", LookupKey, nullable=False))
 followers = Table(
     "followers",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("record_type", SmallInteger, nullable=False),
-    _id("user_id"),
-    _id("record_id"),
+    id_column("user_id"),
+    id_column("record_id"),
     PrimaryKeyConstraint("account_id", "record_type", "user_id", "record_id"),
     Index("ix_followers_record", "account_id", "record_type", "record_id"),
     **ROW_IN_KEY,
@@ -228,10 +232,10 @@ followers = Table(
 custom_field_values = Table(
     "custom_field_values",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("record_type", SmallInteger, nullable=False),
-    _id("record_id"),
-    _id("definition_id"),
+    id_column("record_id"),
+    id_column("definition_id"),
     # Options of a MultiSelect give one row each; number-like values and option ids
     # live in value_number, String/Text/URL values (folded) in value_text.
     Column("value_number", Float),
@@ -268,10 +272,10 @@ custom_field_values = Table(
 name_tokens = Table(
     "name_tokens",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("record_type", SmallInteger, nullable=False),
     Column("token", LookupKey, nullable=False),
-    _id("record_id"),
+    id_column("record_id"),
     PrimaryKeyConstraint("account_id", "record_type", "record_id", "token"),
     Index("ix_name_tokens_token", "account_id", "record_type", "token", "record_id"),
     **ROW_IN_KEY,
@@ -280,7 +284,7 @@ name_tokens = Table(
 token_variants = Table(
     "token_variants",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("variant", LookupKey, nullable=False),
     Column("token", LookupKey, nullable=False),
     PrimaryKeyConstraint("account_id", "variant", "token"),
@@ -295,7 +299,7 @@ token_variants = Table(
 value_counts = Table(
     "value_counts",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("record_type", SmallInteger, nullable=False),
     Column("field", String(32), nullable=False),
     Column("value", Text, nullable=False),
@@ -307,12 +311,12 @@ value_counts = Table(
 activities = Table(
     "activities",
     metadata,
-    _id("account_id"),
-    _id(),
+    id_column("account_id"),
+    id_column(),
     Column("parent_type", SmallInteger, nullable=False),
-    _id("parent_id"),
+    id_column("parent_id"),
     Column("type_category", String(16), nullable=False),
-    _id("type_id"),
+    id_column("type_id"),
     Column("user_id", BigInteger),
     Column("details", Text),
     Column("activity_date", BigInteger, nullable=False),
@@ -341,7 +345,7 @@ rate_limit_windows = Table(
 tag_names = Table(
     "tag_names",
     metadata,
-    _id("account_id"),
+    id_column("account_id"),
     Column("tag_key", LookupKey, nullable=False),
     Column("name", Text, nullable=False),
     PrimaryKeyConstraint("account_id", "tag_key"),

@@ -12,8 +12,6 @@ The last three are a queue, not Copper data: an account's clone starts without t
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -27,20 +25,13 @@ from sqlalchemy import (
     Text,
 )
 
-from verdigris.storage.schema import NOT_CLONED, metadata
-
-_SERIAL: Any = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def _id(name: str) -> Column[int]:
-    return Column(name, BigInteger, nullable=False, autoincrement=False)
-
+from verdigris.storage.schema import NOT_CLONED, SERIAL, id_column, metadata
 
 webhooks = Table(
     "webhooks",
     metadata,
-    _id("account_id"),
-    _id("id"),
+    id_column("account_id"),
+    id_column("id"),
     Column("target", Text, nullable=False),
     Column("type", String(32), nullable=False),
     Column("event", String(16), nullable=False),
@@ -56,10 +47,10 @@ webhooks = Table(
 webhook_events = Table(
     "webhook_events",
     metadata,
-    Column("seq", _SERIAL, primary_key=True, autoincrement=True),
-    _id("account_id"),
-    _id("webhook_id"),
-    _id("record_id"),
+    Column("seq", SERIAL, primary_key=True, autoincrement=True),
+    id_column("account_id"),
+    id_column("webhook_id"),
+    id_column("record_id"),
     Column("updated", Text, nullable=False),  # JSON {field: [old, new]}
     Column("queued_at", Float, nullable=False),
     info=NOT_CLONED,
@@ -69,8 +60,8 @@ webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,
     Column("id", String(36), primary_key=True),  # Verdigris-Delivery, a UUID
-    _id("account_id"),
-    _id("webhook_id"),
+    id_column("account_id"),
+    id_column("webhook_id"),
     Column("body", Text, nullable=False),  # the notification, JSON
     Column("status", String(16), nullable=False),  # pending, delivered, failed
     Column("tries", Integer, nullable=False),
@@ -85,7 +76,7 @@ webhook_deliveries = Table(
 webhook_attempts = Table(
     "webhook_attempts",
     metadata,
-    Column("seq", _SERIAL, primary_key=True, autoincrement=True),
+    Column("seq", SERIAL, primary_key=True, autoincrement=True),
     Column("delivery_id", String(36), nullable=False),
     Column("try", Integer, nullable=False),
     Column("at", Float, nullable=False),
