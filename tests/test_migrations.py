@@ -172,9 +172,13 @@ def test_upgrade_from_0004_declares_companies_opportunities_and_relations(
                           "FROM value_counts").all())  # fmt: skip
         relations = sql("SELECT type, id, other_type, other_id FROM relations "
                         "ORDER BY 1, 2, 3, 4").all()  # fmt: skip
+        words = sql("SELECT record_type, record_id, word FROM name_words ORDER BY 1").all()
+        pieces = sql("SELECT gram FROM word_grams WHERE word = 'acme' ORDER BY 1").all()
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert tuple(company) == ("scranton", "570-555", "acme.example")
+    assert words == [(3, 3, "acme"), (4, 4, "deal")]
+    assert [p for (p,) in pieces] == ["acm", "acme", "cme"]
     assert tuple(opportunity) == ("Won", 2500.0, '["big"]')
     assert tags == [(3, 3, "vip"), (4, 4, "big")]
     assert counts["3:*="] == 1 and counts["3:city=scranton"] == 1 and counts["4:tag=big"] == 1

@@ -29,7 +29,8 @@ USERS = (1, 2, 3)
 NAMES = ["Acme", "acme", "ACME Corp", "Ärger GmbH", "  Zeta Corp", "zeta corp", "Straße AG",
          "STRASSE AG", "100% Paper", "paper_co", "Paper Co", "Ng", "x", "Dunder Mifflin",
          "Sabre", "Ökö", "Vance Refrigeration", "O'Brien & Sons"]  # fmt: skip
-FRAGMENTS = ["acme", "AR", "ß", "ss", "%", "_", "paper", "e c", "o", "zeta", "  ", "Ö", "xyz"]
+FRAGMENTS = ["acme", "AR", "ß", "ss", "%", "_", "paper", "e c", "o", "zeta", "  ", "Ö", "xyz",
+             "ärger g", "r gmb", "100%", "o'b", "ssE", " corp", "cme co", "sons "]  # fmt: skip
 PEOPLE = ["Ann Lee", "ann lee", "Bo", "Zoë Ng", " Ng", "Émile", "jim halpert", "Jim Halpert"]
 CLOSE_DATES = ["1/15/2018", "01/05/2018", "2018-01-10", "12/31/2017", "2/30/2018", "soon",
                " 1/9/2018 ", "1/15/2018", None]  # fmt: skip

@@ -29,7 +29,7 @@ from verdigris.storage.records import custom_field_definitions
 from verdigris.storage.schema import metadata
 
 TAGS = ["a", "B", "c d"]
-NAMES = ["Call", "call back", "Email", "Report", "report Q3", "Visit"]
+NAMES = ["Call", "call back", "Email", "Report", "report Q3", "Visit", "Callback  RÉPORT"]
 DATES = [1_600_000_000 + 86_400 * i for i in range(8)]
 Data = dict[str, Any]
 
@@ -109,7 +109,9 @@ def _filters(kind: str, data: Data) -> dict[str, st.SearchStrategy[Any]]:
     tags = st.lists(st.sampled_from([*TAGS, "x"]), max_size=2)
     common = {
         "ids": st.lists(st.sampled_from(ids + [9999]), min_size=1, max_size=3),
-        "name": st.sampled_from(["call", "REPORT", "q3", "zz", "1"]),
+        "name": st.sampled_from(
+            ["call", "REPORT", "q3", "zz", "1", "all b", "port q", "répo", " call", "ll ba"]
+        ),
         "assignee_ids": st.lists(st.sampled_from([-2, 1, 2]), min_size=1, max_size=2),
         "statuses": st.lists(st.sampled_from(["open", "Completed"]), min_size=1, max_size=2),
         "tags": tags | st.fixed_dictionaries({}, optional={

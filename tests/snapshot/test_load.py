@@ -12,7 +12,9 @@ from verdigris.domain.types import RecordType
 from verdigris.errors import SnapshotError
 from verdigris.storage import schema
 from verdigris.storage.accounts import authenticate, hash_token
+from verdigris.storage.projection import has_words, project, words_of
 from verdigris.storage.records import load_records
+from verdigris.storage.search_rows import word_gram_rows
 
 
 def test_sample_loads_every_section(engine: Engine, sample: dict[str, Any]) -> None:
@@ -188,3 +190,28 @@ def test_nul_in_text_is_refused_on_every_backend(engine: Engine, sample: dict[st
     sample["accounts"][0]["people"][0]["title"] = "C\x00EO"
     with pytest.raises(SnapshotError, match=r"people\[0\] \(id 3\)\.title: contains a NUL"):
         load_dict(engine, sample)
+
+
+def test_load_indexes_the_words_of_names_as_writes_do(
+    engine: Engine, sample: dict[str, Any]
+) -> None:
+    load_dict(engine, sample)
+    wg, nw = schema.word_grams, schema.name_words
+    with engine.connect() as conn:
+        pieces = set(conn.execute(select(wg)).all())
+        postings = set(conn.execute(select(nw)).all())
+        expected_pieces, expected_postings = set(), set()
+        for account in sample["accounts"]:
+            for record_type in RecordType:
+                if not has_words(record_type):
+                    continue
+                table = schema.RECORD_TABLES[record_type]
+                ids = conn.execute(select(table.c.id).where(table.c.account_id == account["id"]))
+                records = load_records(conn, account["id"], record_type, list(ids.scalars()))
+                words = words_of(records)
+                expected_pieces |= set(word_gram_rows(account["id"], record_type, words))
+                projection = project(account["id"], record_type, records, {})
+                expected_postings |= set(projection.children["name_words"])
+    assert any(kind == RecordType.COMPANY for _, kind, _, _ in expected_postings)
+    assert pieces == expected_pieces
+    assert postings == expected_postings

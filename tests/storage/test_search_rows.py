@@ -91,11 +91,29 @@ def test_rows_and_counters_follow_every_write(engine: Engine, account: int) -> N
     _update(engine, account, PERSON, jim, tags=["new"], name="James Halpert")
     _update(engine, account, LEAD, lead, tags=[], address={"country": "US"})
     _update(engine, account, COMPANY, company, tags=["gold"])
+    paper = _create(engine, account, COMPANY, name="Dunder  Mifflin Paper")
+    _update(engine, account, COMPANY, paper, name="Dunder Mifflin")
     with write(engine) as conn:
         writes.delete_record(conn, account, PERSON, pam)
         writes.delete_record(conn, account, COMPANY, company)  # Jim loses his company
     counts, children = _expected(engine, account)
     assert _stored_counts(engine, account) == +counts
     stored = _stored_children(engine, account)
-    for name in ("record_tags", "record_emails", "record_phones", "name_tokens"):
+    for name in ("record_tags", "record_emails", "record_phones", "name_tokens", "name_words"):
         assert stored[name] == children[name], name
+    assert stored["name_words"] == Counter({(account, 3, paper, "dunder"): 1,
+                                            (account, 3, paper, "mifflin"): 1})  # fmt: skip
+
+
+def test_word_pieces_keep_every_word_a_name_has_had(engine: Engine, account: int) -> None:
+    company = _create(engine, account, COMPANY, name="Acme Paper")
+    _update(engine, account, COMPANY, company, name="ACME  Steel")
+    _create(engine, account, RecordType.TASK, name="Call Acme")
+    wg = schema.word_grams
+    with read(engine) as conn:
+        rows = conn.execute(select(wg.c.record_type, wg.c.gram, wg.c.word)
+                            .where(wg.c.account_id == account)).all()  # fmt: skip
+    words = {(kind, word) for kind, _, word in rows}
+    assert words == {(3, "acme"), (3, "paper"), (3, "steel"), (5, "call"), (5, "acme")}
+    assert sorted(g for kind, g, w in rows if (kind, w) == (3, "paper")) == [
+        "ape", "pap", "paper", "per"]  # fmt: skip

@@ -70,6 +70,13 @@ def grams(key: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key[i : i + GRAM] for i in range(len(key) - GRAM + 1)))
 
 
+def name_words(key: str | None) -> tuple[str, ...]:
+    """The distinct words of a folded name: its runs of non-space characters, in the
+    order they come. A text without spaces is in the name exactly when it is in one
+    of them."""
+    return tuple(dict.fromkeys(key.split())) if key else ()
+
+
 def edit_budget(token: str) -> int:
     """Elasticsearch fuzziness AUTO: edits allowed for a query token of this length."""
     if len(token) <= 2:

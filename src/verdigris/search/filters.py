@@ -10,27 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, and_, false, func, literal, or_, select
+from sqlalchemy import BigInteger, Float, and_, false, intersect, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.declarations.declaration import Filter, FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS
 from verdigris.domain.numbers import INT64_MAX, INT64_MIN
-from verdigris.domain.text import grams
+from verdigris.domain.text import GRAM, grams
 from verdigris.domain.types import RecordType
 from verdigris.parsing.terms import CustomFieldFilter, Equals, IdSet, Options
 from verdigris.search.custom_fields import custom_field_clause
 from verdigris.search.name_match import name_clause
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
-from verdigris.storage.dialect import AnyCase, in_values
+from verdigris.storage.dialect import AnyCase, RowTest, in_values
 
 Clause = ColumnElement[bool]
 Build = Callable[[Scope, Filter, Any], Clause]
 MAX_GRAMS = 3
-"""Pieces of a substring query looked up; LIKE checks the rest."""
-COMMON_GRAM = 5_000
-"""A piece held by more names than this narrows a search too little to pay for itself."""
+"""Pieces of a substring query's longest run looked up; the word itself checks the rest."""
+MAX_CANDIDATES = 5_000
+"""Words holding every looked-up piece, beyond which the run is too common to narrow."""
+MAX_WORDS = 1_000
+"""Words holding a substring query's run, beyond which LIKE reads the name index."""
 
 
 def clause(scope: Scope, spec: Filter, value: Any) -> Clause:
@@ -57,34 +59,50 @@ def _fuzzy_name(scope: Scope, spec: Filter, query: str) -> Clause:
 
 
 def _name_contains(scope: Scope, spec: Filter, text: str) -> Clause:
-    """A case-insensitive substring of the name: the candidates are the names holding the
-    query's rarest pieces, confirmed by LIKE. When every piece is common (or the query is
-    shorter than one), LIKE reads the name index instead: fewer steps than the pieces'."""
+    """A case-insensitive substring of the name (decision 0702). The names holding it are
+    among those with a word holding its longest run of non-spaces, which the words'
+    pieces find; a text without spaces needs no more. A walk of the sort index tests
+    each row with LIKE instead; so does every plan when that run is shorter than a
+    piece or too many words hold it."""
     key = text.casefold()
     contains = _column(scope, spec).contains(key, autoescape=True)
-    found = schema.name_grams
-    rare = _rare_grams(scope, grams(key))
-    return and_(*(scope.child_ids(found, found.c.gram == g) for g in rare), contains)
+    runs = key.split()
+    longest = max(runs, key=len, default="")
+    words = _words_holding(scope, longest) if len(longest) >= GRAM else None
+    if words is None:
+        return contains
+    if not words:
+        return false()
+    names = schema.name_words
+    holders = scope.child_rows(names, in_values(names.c.word, words))
+    gathered = scope.table.c.id.in_(holders)
+    if runs != [key]:
+        return RowTest(and_(gathered, contains), contains)
+    # A record holding two of the words has two rows.
+    return RowTest(gathered, contains, holders.distinct() if len(words) > 1 else holders)
 
 
-def _rare_grams(scope: Scope, pieces: tuple[str, ...]) -> list[str]:
-    """Up to two of (at most MAX_GRAMS of) the pieces, spread along the query, held by at
-    most COMMON_GRAM names each, the rarest first."""
+def _words_holding(scope: Scope, run: str) -> list[str] | None:
+    """The words of the type's names that hold `run` (no spaces, at least one piece
+    long), or None when more than MAX_WORDS may: found by up to MAX_GRAMS of its
+    pieces, spread along it."""
+    pieces = grams(run)
     step = max(1, len(pieces) // MAX_GRAMS)
-    found = schema.name_grams
-    counts = []
-    for gram in pieces[::step][:MAX_GRAMS]:
-        holders = (
-            select(found.c.record_id)
-            .where(found.c.account_id == scope.account_id, found.c.gram == gram)
-            .where(found.c.record_type == int(scope.record_type))
-            .limit(COMMON_GRAM + 1)
-            .subquery()
+    wg = schema.word_grams
+    lookups = [
+        select(wg.c.word).where(
+            wg.c.account_id == scope.account_id,
+            wg.c.record_type == int(scope.record_type),
+            wg.c.gram == gram,
         )
-        n = int(scope.conn.execute(select(func.count()).select_from(holders)).scalar_one())
-        if n <= COMMON_GRAM:
-            counts.append((n, gram))
-    return [gram for _, gram in sorted(counts)[:2]]
+        for gram in pieces[::step][:MAX_GRAMS]
+    ]
+    found = intersect(*lookups) if len(lookups) > 1 else lookups[0]
+    candidates = scope.conn.execute(found.limit(MAX_CANDIDATES + 1)).scalars().all()
+    if len(candidates) > MAX_CANDIDATES:
+        return None
+    words = [word for word in candidates if run in word]
+    return words if len(words) <= MAX_WORDS else None
 
 
 def _phone(scope: Scope, spec: Filter, digits: str) -> Clause:

@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import iterate
 
 from verdigris.domain.paging import MAX_REACHABLE, Paging
-from verdigris.storage.dialect import row_wise
+from verdigris.storage.dialect import RowTest, row_wise
 
 SMALL_MATCH_SET = 1_000
 """At or below this many matches, fetch them through the filters' indexes and sort them;
@@ -47,8 +47,12 @@ def count_capped(
     conn: Connection, table: Table, account_id: int, where: Sequence[ColumnElement[bool]]
 ) -> int:
     """Matches of `where`, counting at most MAX_REACHABLE + 1 rows, capped at MAX_REACHABLE."""
-    matches = select(literal(1)).select_from(table).where(table.c.account_id == account_id)
-    inner = matches.where(*where).limit(MAX_REACHABLE + 1).subquery()
+    alone = where[0].ids if len(where) == 1 and isinstance(where[0], RowTest) else None
+    if alone is not None:
+        inner = alone.limit(MAX_REACHABLE + 1).subquery()
+    else:
+        matches = select(literal(1)).select_from(table).where(table.c.account_id == account_id)
+        inner = matches.where(*where).limit(MAX_REACHABLE + 1).subquery()
     counted = conn.execute(select(func.count()).select_from(inner)).scalar_one()
     return min(int(counted), MAX_REACHABLE)
 
@@ -113,20 +117,18 @@ def _sort_matches(
     table: Table, account_id: int, where: Sequence[ColumnElement[bool]], order: Order
 ) -> Select[Any]:
     # MATERIALIZED keeps the planner from walking the sort index past every non-match:
-    # the few matches come through the filters' indexes and are sorted afterwards. The
-    # matches are ids only, so that a filter on an indexed column reads that index alone;
-    # their sort keys are read by key afterwards.
+    # the few matches come through the filters' indexes, with their sort keys, and are
+    # sorted afterwards. (Joining the matches' ids to their rows for the keys instead
+    # made PostgreSQL hash the whole sort index: 23 ms for 5,000 matches, 3 ms so.)
     matches = (
-        select(table.c.id.label("id"))
+        select(table.c.id.label("id"), order.column.label("key"))
         .where(table.c.account_id == account_id, *where)
         .cte("matches")
         .prefix_with("MATERIALIZED")
     )
-    key = order.column
-    return (
-        select(matches.c.id)
-        .join(table, (table.c.account_id == account_id) & (table.c.id == matches.c.id))
-        .order_by(key.is_(None), _direction(key, order.descending), matches.c.id)
+    key = matches.c.key
+    return select(matches.c.id).order_by(
+        key.is_(None), _direction(key, order.descending), matches.c.id
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, distinct, false, func, or_, select
+from sqlalchemy import Connection, Select, Table, and_, distinct, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from verdigris.domain.types import RecordType
@@ -32,12 +32,15 @@ class Scope:
 
     def child_ids(self, child: Table, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         """The record's id is among those of `child` rows meeting `conditions`."""
-        ids = select(child.c.record_id).where(
+        return self.table.c.id.in_(self.child_rows(child, *conditions))
+
+    def child_rows(self, child: Table, *conditions: ColumnElement[bool]) -> Select[Any]:
+        """The record ids of the account's `child` rows of this type meeting `conditions`."""
+        return select(child.c.record_id).where(
             child.c.account_id == self.account_id,
             child.c.record_type == int(self.record_type),
             *conditions,
         )
-        return self.table.c.id.in_(ids)
 
     def options(
         self,

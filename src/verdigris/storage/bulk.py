@@ -35,7 +35,12 @@ from verdigris.storage.projection import (
     first_spellings,
     project,
 )
-from verdigris.storage.search_rows import CHILD_TABLES, variant_depth
+from verdigris.storage.search_rows import (
+    CHILD_TABLES,
+    WORD_GRAM_COLUMNS,
+    variant_depth,
+    word_gram_rows,
+)
 
 _COUNT_COLUMNS = ("account_id", "record_type", "field", "value", "n")
 VACUUM_AFTER = 20_000
@@ -53,6 +58,7 @@ _STAGED_VARIANTS = "load_token_variants"
 _VARIANTS_KEY = "token_variants_pkey"
 _ROWS_PER_INSERT = 100
 _TOKEN_AT = CHILD_COLUMNS["name_tokens"].index("token")
+_WORD_AT = CHILD_COLUMNS["name_words"].index("word")
 log = logging.getLogger("verdigris.load")
 
 Batch = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]
@@ -77,6 +83,8 @@ class BulkWriter:
         self.staging = False
         self.account_id = 0
         self.vocabulary: set[str] = set()
+        self.words: set[tuple[int, str]] = set()
+        """(record type, word) of the names of the account's records so far."""
         self.tags_named: set[str] = set()
         self.held: Mapping[str, Any] = {}
         self.relations: list[dict[str, Any]] = []
@@ -177,6 +185,7 @@ class BulkWriter:
         companies and opportunities wait for `insert_held` (they sort by names of
         records that may come after them)."""
         self.account_id, self.vocabulary, self.tags_named = account_id, set(), set()
+        self.words = set()
         self.held = sections
         self.conn.execute(schema.accounts.insert(), {"id": account_id, "name": name})
         seq = schema.id_sequences
@@ -237,6 +246,8 @@ class BulkWriter:
             self.insert_tuples(name, columns, rows)
             if name == schema.name_tokens.name:
                 self._add_vocabulary({row[_TOKEN_AT] for row in rows})
+            elif name == schema.name_words.name:
+                self.words.update((row[1], row[_WORD_AT]) for row in rows)
 
     def _new_tag_names(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The first spelling of each tag: batches name each tag once, the account's
@@ -257,12 +268,22 @@ class BulkWriter:
             self._stage_variants(columns, rows)
 
     def end_account(self, counters: Batch) -> None:
-        """The account's counters, its staged token variants (see move_variants), and the
-        relations its file lists beside those its records hold (some may be both)."""
+        """The account's counters, its staged token variants (see move_variants), the
+        pieces of its names' words, and the relations its file lists beside those its
+        records hold (some may be both)."""
         self.write([counters])
         self.move_variants()
+        self._insert_word_grams()
         insert_ignore(self.conn, schema.relations, self.relations)
         self.relations = []
+
+    def _insert_word_grams(self) -> None:
+        rows = []
+        for kind, word in sorted(self.words):
+            rows += word_gram_rows(self.account_id, kind, [word])
+        rows.sort()
+        self.insert_tuples(schema.word_grams.name, WORD_GRAM_COLUMNS, rows)
+        self.words = set()
 
     def move_variants(self) -> None:
         """Move the staged token variants into their table, in key order.
@@ -307,7 +328,8 @@ class BulkWriter:
 
     def written_tables(self) -> list[str]:
         """The tables a load writes rows to."""
-        tables = [*BIG_TABLES, schema.value_counts, schema.token_variants, schema.relations]
+        tables = [*BIG_TABLES, schema.value_counts, schema.token_variants, schema.word_grams,
+                  schema.relations]  # fmt: skip
         return list(dict.fromkeys(str(t.name) for t in (*tables, *schema.RECORD_TABLES.values())))
 
 

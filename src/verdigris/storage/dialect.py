@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Connection, Table, Text, bindparam, or_, select, union_all
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
@@ -133,12 +143,43 @@ def _any_case_sqlite(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(table.c.id.in_(union_all(*ids)), **kw)
 
 
+class RowTest(ColumnElement[bool]):
+    """A clause in two forms: `gathered`, which finds the matches through an index (to
+    count them, or to sort them), and `row`, which tests one row by its own columns, for
+    a walk of a sort index (see row_wise). `ids`, when given, selects the matches' ids
+    (each once) from the index alone: a search with no other filter counts them there."""
+
+    type = Boolean()
+    _is_implicitly_boolean = True
+    inherit_cache = True
+    _traverse_internals = [
+        ("gathered", InternalTraversal.dp_clauseelement),
+        ("row", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(
+        self,
+        gathered: ColumnElement[bool],
+        row: ColumnElement[bool],
+        ids: Select[Any] | None = None,
+    ) -> None:
+        self.gathered, self.row, self.ids = gathered, row, ids
+
+
+@compiles(RowTest)
+def _row_test(element: RowTest, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.gathered.self_group(), **kw)
+
+
 def row_wise(clause: ColumnElement[bool]) -> ColumnElement[bool]:
-    """`clause` with every AnyCase in it as its plain OR: for a walk of a sort index,
-    which tests each row it passes. (SQLite would first gather every id of each case,
-    60,000 of them for a common country, to test the walk's few rows against.)"""
+    """`clause` as tested row by row, for a walk of a sort index, which tests each row it
+    passes: every AnyCase in it as its plain OR (SQLite would first gather every id of
+    each case, 60,000 of them for a common country, to test the walk's few rows
+    against), every RowTest as its row form."""
 
     def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, RowTest):
+            return element.row.self_group()
         return or_(*element.cases).self_group() if isinstance(element, AnyCase) else None
 
     return replacement_traverse(clause, {}, swap)

@@ -20,7 +20,7 @@ from verdigris.domain import custom_fields as cf
 from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS, Ref, Related
-from verdigris.domain.text import grams, match_key, name_tokens, phone_digits, sort_key
+from verdigris.domain.text import match_key, name_tokens, name_words, phone_digits, sort_key
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage.columns import (
     CustomValues,
@@ -44,7 +44,7 @@ CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
     "record_socials": (*_KEYS, "url_key"),
     "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
     "name_tokens": ("account_id", "record_type", "token", "record_id"),
-    "name_grams": (*_KEYS, "gram"),
+    "name_words": (*_KEYS, "word"),
     "relations": ("account_id", "type", "id", "other_type", "other_id"),
 }
 """Column order of child rows, by table name."""
@@ -128,8 +128,8 @@ class Projection:
         self.looked_up = [(f.name, f.item, _LOOKUP_KEY[f.child], self.children[f.child])
                           for f in decl.looked_up if f.child]  # fmt: skip
         self.has_tags, self.has_tokens = decl.tags is not None, decl.name_tokens
-        self.has_grams = any(f.kind is FilterKind.NAME_CONTAINS for f in decl.filters)
-        self.grams = self.children["name_grams"]
+        self.has_words = has_words(record_type)
+        self.words = self.children["name_words"]
         self.followers: list[Row] = []
         self.tag_lists: list[list[str]] = []
         self.tag_names: dict[str, str] = {}
@@ -151,18 +151,18 @@ class Projection:
         if custom:
             _add_custom_values(self.values, account_id, kind, record_id, custom,
                                self.value_kinds)  # fmt: skip
-        if self.has_grams or self.has_tokens:
+        if self.has_words or self.has_tokens:
             self._name(record, account_id, kind, record_id)
         self._followers(record, account_id, kind, record_id)
         if self.layout.references or self.layout.resources:
             self._relations(record, account_id, kind, record_id)
 
     def _name(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
-        """The name's pieces (substring search) or its tokens (fuzzy search)."""
+        """The name's words (substring search) or its tokens (fuzzy search)."""
         name = record.get("name")
-        if self.has_grams:
-            for gram in sorted(grams(sort_key(name))):
-                self.grams.append((account_id, kind, record_id, gram))
+        if self.has_words:
+            for word in sorted(name_words(sort_key(name))):
+                self.words.append((account_id, kind, record_id, word))
         if self.has_tokens:
             tokens = name_tokens(name)
             for token in sorted(set(tokens)) if len(tokens) > 1 else tokens:
@@ -351,3 +351,13 @@ def table_row(account_id: int, record_type: RecordType, record: Record) -> dict[
 
 def tokens_of(records: Iterable[Record]) -> set[str]:
     return {t for r in records for t in name_tokens(r.get("name"))}
+
+
+@cache
+def has_words(record_type: RecordType) -> bool:
+    """Whether the type's names are searched by substring (indexed by their words)."""
+    return any(f.kind is FilterKind.NAME_CONTAINS for f in declaration(record_type).filters)
+
+
+def words_of(records: Iterable[Record]) -> set[str]:
+    return {w for r in records for w in name_words(sort_key(r.get("name")))}

@@ -213,9 +213,11 @@ record_tags = _child("record_tags", Column("tag_key", LookupKey, nullable=False)
 record_emails = _child("record_emails", Column("email_key", LookupKey, nullable=False))
 record_phones = _child("record_phones", Column("digits", LookupKey, nullable=False))
 record_socials = _child("record_socials", Column("url_key", LookupKey, nullable=False))
-# Substring name search (FilterKind.NAME_CONTAINS): each record's folded name by its
-# three-character pieces; a query's pieces give the candidates, which LIKE confirms.
-name_grams = _child("name_grams", Column("gram", LookupKey, nullable=False))
+# Substring name search (FilterKind.NAME_CONTAINS, decision 0702): each record's
+# folded name by its words, and per account and type the three-character pieces of
+# every word ever seen (plus the word itself, to tell known words), which find the few
+# words that hold a query's text.
+name_words = _child("name_words", Column("word", LookupKey, nullable=False))
 
 followers = Table(
     "followers",
@@ -291,6 +293,18 @@ token_variants = Table(
     # Writes only ever add rows: an account's rows hold those of any earlier state of it,
     # so the sandbox's reset and restore keep them (storage/sandbox.py).
     info={"grows_only": True},
+    **ROW_IN_KEY,
+)
+
+word_grams = Table(
+    "word_grams",
+    metadata,
+    id_column("account_id"),
+    Column("record_type", SmallInteger, nullable=False),
+    Column("gram", LookupKey, nullable=False),
+    Column("word", LookupKey, nullable=False),
+    PrimaryKeyConstraint("account_id", "record_type", "gram", "word"),
+    info={"grows_only": True},  # as token_variants
     **ROW_IN_KEY,
 )
 

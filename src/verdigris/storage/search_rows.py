@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, select
 
 from verdigris.domain.declarations import declaration
-from verdigris.domain.text import deletion_variants
+from verdigris.domain.text import deletion_variants, grams
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage import schema, tags
 from verdigris.storage.dialect import add_to_counter, insert_tuples
@@ -23,8 +23,10 @@ from verdigris.storage.projection import (
     CustomFieldTypes,
     Projection,
     first_spellings,
+    has_words,
     project,
     tokens_of,
+    words_of,
 )
 
 CHILD_TABLES: tuple[Table, ...] = (
@@ -34,7 +36,7 @@ CHILD_TABLES: tuple[Table, ...] = (
     schema.record_socials,
     schema.custom_field_values,
     schema.name_tokens,
-    schema.name_grams,
+    schema.name_words,
 )
 MAX_FUZZY_TOKEN = 32
 """Longer tokens get no deletion variants: they match exactly only (C(n,2) grows fast)."""
@@ -74,6 +76,45 @@ def add_vocabulary(conn: Connection, account_id: int, tokens: set[str]) -> None:
     insert_tuples(conn, tv, _VARIANT_COLUMNS, rows, ignore=True)
 
 
+WORD_GRAM_COLUMNS = ("account_id", "record_type", "gram", "word")
+
+
+def word_gram_rows(
+    account_id: int, record_type: int, words: Iterable[str]
+) -> list[tuple[int, int, str, str]]:
+    """`word_grams` rows of these words, in `WORD_GRAM_COLUMNS` order: each of a word's
+    three-character pieces, and the word itself (which tells the words already seen)."""
+    return [(account_id, record_type, gram, word) for word in sorted(words)
+            for gram in sorted({word, *grams(word)})]  # fmt: skip
+
+
+def add_words(conn: Connection, account_id: int, record_type: RecordType, words: set[str]) -> None:
+    """Index the pieces of name words this account's records of the type have not had."""
+    if not words:
+        return
+    wg = schema.word_grams
+    known = conn.execute(
+        select(wg.c.word).where(
+            wg.c.account_id == account_id,
+            wg.c.record_type == int(record_type),
+            wg.c.gram.in_(words),
+            wg.c.gram == wg.c.word,
+        )
+    ).scalars()
+    rows = word_gram_rows(account_id, int(record_type), words - set(known))
+    insert_tuples(conn, wg, WORD_GRAM_COLUMNS, rows, ignore=True)
+
+
+def _add_vocabulary(
+    conn: Connection, account_id: int, record_type: RecordType, records: Sequence[Record]
+) -> None:
+    """The name tokens or words of these records new to the account."""
+    if declaration(record_type).name_tokens:
+        add_vocabulary(conn, account_id, tokens_of(records))
+    if has_words(record_type):
+        add_words(conn, account_id, record_type, words_of(records))
+
+
 def insert_records(
     conn: Connection,
     account_id: int,
@@ -88,8 +129,7 @@ def insert_records(
     projection = project(account_id, record_type, records, types)
     insert_tuples(conn, record_table(record_type), projection.columns, projection.rows)
     _insert_children(conn, projection)
-    if declaration(record_type).name_tokens:
-        add_vocabulary(conn, account_id, tokens_of(records))
+    _add_vocabulary(conn, account_id, record_type, records)
     change_counts(conn, account_id, record_type, projection.counts(), +1)
     _name_tags(conn, account_id, records)
 
@@ -158,8 +198,7 @@ def replace_record(
     )
     _delete_children(conn, account_id, record_type, [old])
     _insert_children(conn, projection)
-    if declaration(record_type).name_tokens:
-        add_vocabulary(conn, account_id, tokens_of([new]))
+    _add_vocabulary(conn, account_id, record_type, [new])
     change_counts(conn, account_id, record_type, _counts(record_type, [old]), -1)
     change_counts(conn, account_id, record_type, projection.counts(), +1)
     _name_tags(conn, account_id, [new])
