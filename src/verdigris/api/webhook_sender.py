@@ -100,8 +100,7 @@ class WebhookSender:
 
         def work(conn: Connection) -> None:
             deliveries.give_way(conn)
-            for outcome in outcomes:
-                deliveries.record(conn, outcome, time.time(), s.webhook_tries, s.webhook_retry_base)
+            deliveries.record(conn, outcomes, time.time(), s.webhook_tries, s.webhook_retry_base)
 
         run_write(self.engine, work, s.lock_wait)
 

@@ -18,7 +18,7 @@ from itertools import groupby
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
 
 from verdigris.storage import webhook_tables as w
 
@@ -150,22 +150,34 @@ def claim_due(conn: Connection, now: float, limit: int = 20) -> list[Claimed]:
                     r.signing_secret) for r in claimed]  # fmt: skip
 
 
-def record(conn: Connection, outcome: Outcome, now: float, max_tries: int, base: float) -> None:
-    """Note one try; the delivery is delivered, failed, or due again after a backoff."""
-    conn.execute(_attempts.insert(), {
-        "delivery_id": outcome.delivery_id, "try": outcome.tries, "at": now,
-        "status_code": outcome.status_code, "error": outcome.error,
-        "duration_ms": outcome.duration_ms,
-    })  # fmt: skip
+def record(
+    conn: Connection, outcomes: list[Outcome], now: float, max_tries: int, base: float
+) -> None:
+    """Note one try of each delivery: it is delivered, failed, or due again after a
+    backoff. Two statements whatever the number of tries."""
+    if not outcomes:
+        return
+    conn.execute(_attempts.insert(), [
+        {"delivery_id": o.delivery_id, "try": o.tries, "at": now, "status_code": o.status_code,
+         "error": o.error, "duration_ms": o.duration_ms}
+        for o in outcomes
+    ])  # fmt: skip
+    after = [_after_try(o, now, max_tries, base) for o in outcomes]
+    statement = (
+        update(_deliveries)
+        .where(_deliveries.c.id == bindparam("delivery"))
+        .values(status=bindparam("new_status"), tries=bindparam("new_tries"),
+                next_try_at=bindparam("due"), claimed_until=None)
+    )  # fmt: skip
+    conn.execute(statement, after)
+
+
+def _after_try(outcome: Outcome, now: float, max_tries: int, base: float) -> dict[str, Any]:
     ok = outcome.status_code is not None and 200 <= outcome.status_code < 300
-    values: dict[str, Any] = {"tries": outcome.tries, "claimed_until": None}
-    if ok:
-        values["status"] = "delivered"
-    elif outcome.tries >= max_tries:
-        values["status"] = "failed"
-    else:
-        values["next_try_at"] = now + base * 2 ** (outcome.tries - 1)
-    conn.execute(update(_deliveries).where(_deliveries.c.id == outcome.delivery_id).values(values))
+    status = "delivered" if ok else "failed" if outcome.tries >= max_tries else "pending"
+    due = now + base * 2 ** (outcome.tries - 1) if status == "pending" else now
+    return {"delivery": outcome.delivery_id, "new_status": status, "new_tries": outcome.tries,
+            "due": due}  # fmt: skip
 
 
 def deliveries_of(

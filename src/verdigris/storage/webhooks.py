@@ -19,6 +19,7 @@ from verdigris.domain.types import Record
 from verdigris.errors import NotFound, Unprocessable
 from verdigris.parsing.webhooks import Subscription
 from verdigris.storage import webhook_tables as w
+from verdigris.storage.dialect import insert_tuples
 from verdigris.storage.ids import next_id
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 MAX_SUBSCRIPTIONS = 100
 _hooks = w.webhooks
+_EVENT_COLUMNS = ("account_id", "webhook_id", "record_id", "updated", "queued_at")
 
 
 def render_webhook(row: Any) -> Record:
@@ -122,10 +124,8 @@ def queue_changes(conn: Connection, account_id: int, changes: Sequence[Change]) 
         return
     now = time.time()
     rows = [
-        {"account_id": account_id, "webhook_id": hook, "record_id": c.id,
-         "updated": orjson.dumps({k: list(pair) for k, pair in c.updated.items()}).decode(),
-         "queued_at": now}
+        (account_id, hook, c.id,
+         orjson.dumps({k: list(pair) for k, pair in c.updated.items()}).decode(), now)
         for c in changes for hook in subscribers.get((c.type, c.event), ())
     ]  # fmt: skip
-    if rows:
-        conn.execute(w.webhook_events.insert(), rows)
+    insert_tuples(conn, w.webhook_events, _EVENT_COLUMNS, rows)
