@@ -134,6 +134,7 @@ def _sort_matches(
         .cte("matches")
         .prefix_with("MATERIALIZED")
     )
+    key: ColumnElement[Any]
     if postgres:
         key = matches.c.key
         statement = select(matches.c.id)
