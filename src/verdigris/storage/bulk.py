@@ -37,6 +37,8 @@ from verdigris.storage.projection import (
 )
 from verdigris.storage.search_rows import (
     CHILD_TABLES,
+    TOKEN_AT,
+    WORD_AT,
     WORD_GRAM_COLUMNS,
     variant_depth,
     word_gram_rows,
@@ -57,8 +59,7 @@ INDEX_BUILD_CACHE_KIB = 8192
 _STAGED_VARIANTS = "load_token_variants"
 _VARIANTS_KEY = "token_variants_pkey"
 _ROWS_PER_INSERT = 100
-_TOKEN_AT = CHILD_COLUMNS["name_tokens"].index("token")
-_WORD_AT = CHILD_COLUMNS["name_words"].index("word")
+_KIND_AT = CHILD_COLUMNS["name_words"].index("record_type")
 log = logging.getLogger("verdigris.load")
 
 Batch = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]
@@ -245,9 +246,9 @@ class BulkWriter:
                 rows = self._new_tag_names(rows)
             self.insert_tuples(name, columns, rows)
             if name == schema.name_tokens.name:
-                self._add_vocabulary({row[_TOKEN_AT] for row in rows})
+                self._add_vocabulary({row[TOKEN_AT] for row in rows})
             elif name == schema.name_words.name:
-                self.words.update((row[1], row[_WORD_AT]) for row in rows)
+                self.words.update((row[_KIND_AT], row[WORD_AT]) for row in rows)
 
     def _new_tag_names(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The first spelling of each tag: batches name each tag once, the account's
@@ -278,10 +279,8 @@ class BulkWriter:
         self.relations = []
 
     def _insert_word_grams(self) -> None:
-        rows = []
-        for kind, word in sorted(self.words):
-            rows += word_gram_rows(self.account_id, kind, [word])
-        rows.sort()
+        rows = sorted(row for kind, word in self.words
+                      for row in word_gram_rows(self.account_id, kind, [word]))  # fmt: skip
         self.insert_tuples(schema.word_grams.name, WORD_GRAM_COLUMNS, rows)
         self.words = set()
 

@@ -349,15 +349,7 @@ def table_row(account_id: int, record_type: RecordType, record: Record) -> dict[
     return dict(zip(projection.columns, projection.rows[0], strict=True))
 
 
-def tokens_of(records: Iterable[Record]) -> set[str]:
-    return {t for r in records for t in name_tokens(r.get("name"))}
-
-
 @cache
 def has_words(record_type: RecordType) -> bool:
     """Whether the type's names are searched by substring (indexed by their words)."""
     return any(f.kind is FilterKind.NAME_CONTAINS for f in declaration(record_type).filters)
-
-
-def words_of(records: Iterable[Record]) -> set[str]:
-    return {w for r in records for w in name_words(sort_key(r.get("name")))}

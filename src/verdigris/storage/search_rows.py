@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, select
 
-from verdigris.domain.declarations import declaration
 from verdigris.domain.text import deletion_variants, grams
 from verdigris.domain.types import Record, RecordType
 from verdigris.storage import schema, tags
@@ -23,10 +22,7 @@ from verdigris.storage.projection import (
     CustomFieldTypes,
     Projection,
     first_spellings,
-    has_words,
     project,
-    tokens_of,
-    words_of,
 )
 
 CHILD_TABLES: tuple[Table, ...] = (
@@ -105,14 +101,19 @@ def add_words(conn: Connection, account_id: int, record_type: RecordType, words:
     insert_tuples(conn, wg, WORD_GRAM_COLUMNS, rows, ignore=True)
 
 
-def _add_vocabulary(
-    conn: Connection, account_id: int, record_type: RecordType, records: Sequence[Record]
-) -> None:
-    """The name tokens or words of these records new to the account."""
-    if declaration(record_type).name_tokens:
-        add_vocabulary(conn, account_id, tokens_of(records))
-    if has_words(record_type):
-        add_words(conn, account_id, record_type, words_of(records))
+# Where the token and the word sit in the projected child rows (loads read them too).
+TOKEN_AT = CHILD_COLUMNS["name_tokens"].index("token")
+WORD_AT = CHILD_COLUMNS["name_words"].index("word")
+
+
+def _add_vocabulary(conn: Connection, projection: Projection) -> None:
+    """The name tokens and words of the projected records new to the account, read from
+    the rows the projection made for them."""
+    account_id, children = projection.account_id, projection.children
+    if tokens := {row[TOKEN_AT] for row in children["name_tokens"]}:
+        add_vocabulary(conn, account_id, tokens)
+    if words := {row[WORD_AT] for row in children["name_words"]}:
+        add_words(conn, account_id, projection.record_type, words)
 
 
 def insert_records(
@@ -129,7 +130,7 @@ def insert_records(
     projection = project(account_id, record_type, records, types)
     insert_tuples(conn, record_table(record_type), projection.columns, projection.rows)
     _insert_children(conn, projection)
-    _add_vocabulary(conn, account_id, record_type, records)
+    _add_vocabulary(conn, projection)
     change_counts(conn, account_id, record_type, projection.counts(), +1)
     _name_tags(conn, account_id, records)
 
@@ -198,7 +199,7 @@ def replace_record(
     )
     _delete_children(conn, account_id, record_type, [old])
     _insert_children(conn, projection)
-    _add_vocabulary(conn, account_id, record_type, [new])
+    _add_vocabulary(conn, projection)
     change_counts(conn, account_id, record_type, _counts(record_type, [old]), -1)
     change_counts(conn, account_id, record_type, projection.counts(), +1)
     _name_tags(conn, account_id, [new])
