@@ -60,6 +60,9 @@ class Settings:
     """Seconds between the sender's looks at the queue."""
     webhook_timeout: float = 10.0
     """Seconds a receiver has to answer a notification."""
+    sender_in_app: bool = True
+    """Run the webhook sender on the app's own event loop (tests, an embedded app).
+    `verdigris serve` sets False and runs one sender process beside its workers."""
 
     def dumps(self) -> str:
         """These settings as JSON: how `serve --workers N` hands them to its workers."""

@@ -1,9 +1,12 @@
 """Webhook delivery against a real `verdigris serve`, on SQLite and PostgreSQL: a kill -9
-mid-delivery is followed by a redelivery under the same id, two workers deliver each
-event once, and a hanging receiver never holds up the API."""
+mid-delivery is followed by a redelivery under the same id, two workers or two servers
+deliver each event once, the sender's process ends with its server's, and a hanging
+receiver never holds up the API."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 
@@ -58,19 +61,62 @@ def test_kill_9_mid_delivery_then_restart_redelivers(database: str, receiver: Re
         stop(process)
 
 
+def _delivered_once(receiver: Receiver, made: list[int]) -> None:
+    deadline = time.monotonic() + 20
+    while sum(len(b["ids"]) for b in receiver.bodies(0)) < len(made):
+        assert time.monotonic() < deadline, "not every event was delivered"
+        time.sleep(0.1)
+    time.sleep(1.5)  # time for a second, duplicate delivery to show up, if any
+    delivered = [i for b in receiver.bodies(0) for i in b["ids"]]
+    assert sorted(delivered) == sorted(made)
+
+
 def test_two_workers_deliver_each_event_once(database: str, receiver: Receiver) -> None:
     process, root = start_server(database, "--workers", "2", *SERVE)
     try:
         _subscribe(root + API, receiver.url)
-        made = [_create(root + API, f"Worker Person {i}") for i in range(40)]
-        deadline = time.monotonic() + 20
-        while sum(len(b["ids"]) for b in receiver.bodies(0)) < 40 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(1.5)  # time for a second, duplicate delivery to show up, if any
-        delivered = [i for b in receiver.bodies(0) for i in b["ids"]]
-        assert sorted(delivered) == sorted(made)
+        _delivered_once(receiver, [_create(root + API, f"Worker Person {i}") for i in range(40)])
     finally:
         stop(process)
+
+
+def test_two_servers_on_one_database_deliver_each_event_once(
+    database: str, receiver: Receiver
+) -> None:
+    """Each server runs a sender; a notification is leased to one of them."""
+    first, first_root = start_server(database, *SERVE)
+    second, second_root = start_server(database, *SERVE)
+    try:
+        _subscribe(first_root + API, receiver.url)
+        roots = (first_root, second_root)
+        made = [_create(roots[i % 2] + API, f"Server Person {i}") for i in range(40)]
+        _delivered_once(receiver, made)
+    finally:
+        stop(first)
+        stop(second)
+
+
+def test_the_sender_ends_with_its_server(database: str) -> None:
+    """A kill -9 of the server alone (not its process group) leaves no sender behind."""
+    process, _root = start_server(database, *SERVE)
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+        deadline = time.monotonic() + 10
+        while _group_alive(process.pid):
+            assert time.monotonic() < deadline, "the sender outlived its server"
+            time.sleep(0.1)
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_a_hanging_receiver_does_not_hold_up_the_api(database: str, receiver: Receiver) -> None:

@@ -60,9 +60,14 @@ def create_app(
             if settings.rate_limit
             else None
         )
-        sender = asyncio.create_task(WebhookSender(engine, settings).run())
+        sender = (
+            asyncio.create_task(WebhookSender(engine, settings).run())
+            if settings.sender_in_app
+            else None
+        )
         yield
-        await stop_sender(sender)
+        if sender is not None:
+            await stop_sender(sender)
         engine.dispose()
 
     app = FastAPI(

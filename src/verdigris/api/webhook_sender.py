@@ -1,6 +1,10 @@
-"""The webhook sender, part of every `verdigris serve` worker (SPEC.md 8, decision 0801).
+"""The webhook sender, part of `verdigris serve` (SPEC.md 8, decision 0801).
 
-A background task of the app: every `webhook_poll` seconds it folds queued events into
+`serve` runs one sender in a process of its own beside its workers (`start_process`):
+its rounds (bodies, HTTP, the queue's writes) never take the API's interpreter lock. An
+app built with `sender_in_app` (tests, an embedded app) runs it as a task of its loop.
+
+Every `webhook_poll` seconds it folds queued events into
 deliveries and leases the due ones (storage/deliveries.py, in a worker thread: a write
 that waits for the lock never blocks the event loop), then POSTs them concurrently with
 a timeout, outside any transaction, and records each try. A slow or hanging receiver
@@ -15,8 +19,12 @@ import base64
 import hashlib
 import hmac
 import logging
+import multiprocessing
+import os
+import signal
 import time
 from contextlib import suppress
+from multiprocessing.process import BaseProcess
 
 import httpx
 from anyio import to_thread
@@ -24,7 +32,14 @@ from anyio import to_thread
 from verdigris.config import Settings
 from verdigris.storage import deliveries
 from verdigris.storage.deliveries import Claimed, Outcome
-from verdigris.storage.engine import Connection, Engine, read, run_write
+from verdigris.storage.engine import (
+    LOCK_POLL,
+    Connection,
+    Engine,
+    create_db_engine,
+    read,
+    run_write,
+)
 
 log = logging.getLogger("verdigris.webhooks")
 
@@ -103,6 +118,37 @@ class WebhookSender:
             deliveries.record(conn, outcomes, time.time(), s.webhook_tries, s.webhook_retry_base)
 
         run_write(self.engine, work, s.lock_wait)
+
+
+def start_process(settings: Settings) -> BaseProcess:
+    """One sender in a process of its own. It stops when told (SIGTERM) and when its
+    parent is gone, a kill -9 of the server included; its leased deliveries then lapse
+    and are sent again by the next sender, under the same ids."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    process = context.Process(target=_sender_process, args=(settings.dumps(), os.getpid()),
+                              name="verdigris-webhooks", daemon=True)  # fmt: skip
+    process.start()
+    return process
+
+
+def _sender_process(settings_json: str, parent: int) -> None:
+    logging.basicConfig(format="%(levelname)s: %(name)s: %(message)s")
+    settings = Settings.loads(settings_json)
+    # Its few writes meet the API's many on SQLite's lock from another process.
+    engine = create_db_engine(settings.database_url, execution_options={LOCK_POLL: 0.0005})
+    try:
+        with suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group
+            asyncio.run(_until_orphaned(WebhookSender(engine, settings), parent))
+    finally:
+        engine.dispose()
+
+
+async def _until_orphaned(sender: WebhookSender, parent: int) -> None:
+    task = asyncio.create_task(sender.run())
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    while os.getppid() == parent and not task.done():
+        await asyncio.wait([task], timeout=1.0)
+    await stop(task)
 
 
 async def stop(task: asyncio.Task[None]) -> None:

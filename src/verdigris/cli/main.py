@@ -92,8 +92,6 @@ def serve(
 
     Example: verdigris serve --db verdigris.db --port 8000 --rate-limit 180/60
     """
-    import uvicorn
-
     if demo:
         db = _demo_database()
         _print_demo(host, port)
@@ -104,8 +102,28 @@ def serve(
         database_url=url, rate_limit=RateLimit.parse(rate_limit) if rate_limit else None,
         migrate_on_start=False, bulk_limit=bulk_limit,
         webhooks_allow_http=webhooks_allow_http, webhook_retries=webhook_retries,
-        webhooks_copper_mode=webhooks_copper_mode,
+        webhooks_copper_mode=webhooks_copper_mode, sender_in_app=_in_memory(url),
     )  # fmt: skip
+    if settings.sender_in_app:  # another process would see another (empty) database
+        _run_workers(settings, host, port, workers, access_log)
+        return
+    from verdigris.api.webhook_sender import start_process
+
+    sender = start_process(settings)  # one, whatever the number of workers
+    try:
+        _run_workers(settings, host, port, workers, access_log)
+    finally:
+        sender.terminate()
+        sender.join(15)
+
+
+def _in_memory(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:")
+
+
+def _run_workers(settings: Settings, host: str, port: int, workers: int, access_log: bool) -> None:
+    import uvicorn
+
     if workers > 1:
         from verdigris.api.app import WORKER_SETTINGS
 
