@@ -9,9 +9,11 @@ from sqlalchemy import Connection, create_engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
-from verdigris.domain.declarations import PERSON
+from verdigris.domain.declarations import PERSON, declaration
 from verdigris.domain.types import RecordType
+from verdigris.parsing.search import parse_search
 from verdigris.parsing.terms import Equals
+from verdigris.search.execute import CounterKey, counter_key
 from verdigris.search.filters import clause
 from verdigris.search.paging import (
     MAX_REACHABLE,
@@ -99,3 +101,42 @@ def test_a_walk_tests_address_cases_row_by_row(sqlite_conn: Connection) -> None:
 def test_a_few_thousand_matches_walk_only_when_the_walk_is_shorter() -> None:
     assert _walk_pays(4_000, 20, 100_000)  # ~500 index steps against 4,000 to sort
     assert not _walk_pays(4_000, 20, 1_000_000)  # ~5,000 steps: sorting is cheaper
+
+
+def _counters(record_type: RecordType, body: dict[str, object]) -> CounterKey | None:
+    search = parse_search(record_type, body, {}, dict)
+    return counter_key(declaration(record_type), search.filters)
+
+
+@pytest.mark.parametrize(
+    ("record_type", "body", "expected"),
+    [
+        (RecordType.LEAD, {"status_ids": [7, 5, 7]}, ("status_id", ("5", "7"))),
+        (RecordType.PERSON, {"assignee_ids": [3, -2]}, ("assignee_id", ("3", ""))),
+        (RecordType.PERSON, {"state": {"value": "PA", "allow_empty": True}}, ("state", ("pa", ""))),
+        (
+            RecordType.PERSON,
+            {"tags": {"value": ["vip"], "allow_empty": True}},
+            ("tag", ("vip", "")),
+        ),
+        (RecordType.OPPORTUNITY, {"priorities": ["High", "Low"]}, ("priority", ("High", "Low"))),
+    ],
+)
+def test_a_total_over_one_single_valued_field_sums_its_counters(
+    record_type: RecordType, body: dict[str, object], expected: CounterKey
+) -> None:
+    """A record holds one value of such a field: the counts of distinct values add up,
+    so the total needs no count over the records."""
+    assert _counters(record_type, body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"tags": {"value": ["vip", "new"], "option": "ANY"}},  # a record may hold both
+        {"tags": {"value": ["vip"], "option": "ALL", "allow_empty": True}},
+        {"status_ids": [5], "state": "PA"},  # two filters
+    ],
+)
+def test_overlapping_counters_are_not_summed(body: dict[str, object]) -> None:
+    assert _counters(RecordType.LEAD, body) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from verdigris.domain.declarations import Declaration, declaration
 from verdigris.domain.declarations.declaration import FilterKind
@@ -36,7 +36,7 @@ def run_search(
 
 def _population(scope: Scope, search: Search) -> int:
     """How many records the search runs over (from the counters), for the plan choice."""
-    return _counter(scope, search, ("*", ""))
+    return _counted(scope, search, ("*", ("",)))
 
 
 def counted_total(scope: Scope, search: Search) -> int | None:
@@ -44,29 +44,34 @@ def counted_total(scope: Scope, search: Search) -> int | None:
     key = counter_key(declaration(search.record_type), search.filters)
     if key is None:
         return None
-    return min(max(_counter(scope, search, key), 0), MAX_REACHABLE)
+    return min(max(_counted(scope, search, key), 0), MAX_REACHABLE)
 
 
-def _counter(scope: Scope, search: Search, key: tuple[str, str]) -> int:
-    field, value = key
+CounterKey = tuple[str, tuple[str, ...]]
+"""A counted field and the values whose counts add up to the matches: a record holds
+one value of a single-valued field, so the counts of distinct values never overlap."""
+
+
+def _counted(scope: Scope, search: Search, key: CounterKey) -> int:
+    field, values = key
     if declaration(search.record_type).converted_column and search.include_converted:
         field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts
     n = scope.conn.execute(
-        select(vc.c.n).where(
+        select(func.sum(vc.c.n)).where(
             vc.c.account_id == scope.account_id,
             vc.c.record_type == int(search.record_type),
             vc.c.field == field,
-            vc.c.value == value,
+            vc.c.value.in_(values),
         )
     ).scalar()
     return int(n or 0)
 
 
-def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(field, value) of the one counter equal to the number of matches, if any."""
+def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> CounterKey | None:
+    """The counters whose sum is the number of matches, if there are such."""
     if not filters:
-        return ("*", "")
+        return ("*", ("",))
     if len(filters) != 1:
         return None
     ((key, value),) = filters.items()
@@ -75,8 +80,8 @@ def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> tuple[str, str
     if spec.kind is FilterKind.REF_IDS and spec.column in counted and isinstance(value, IdSet):
         return _id_counter(spec.column, value)
     choices = (FilterKind.CHOICES, FilterKind.CHOICE_IDS)
-    if spec.kind in choices and spec.column in counted and len(value) == 1:
-        return (str(spec.column), str(value[0]))
+    if spec.kind in choices and spec.column in counted and value:
+        return _of(str(spec.column), [str(v) for v in value])
     if spec.kind is FilterKind.ADDRESS and isinstance(value, Equals):
         return _address_counter(spec.column or key, value)
     if spec.kind is FilterKind.TAGS and isinstance(value, Options):
@@ -84,20 +89,26 @@ def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> tuple[str, str
     return None
 
 
-def _id_counter(field: str, value: IdSet) -> tuple[str, str] | None:
-    keys = [str(i) for i in value.ids] + ([""] if value.none else [])
-    return (field, keys[0]) if len(keys) == 1 else None
+def _of(field: str, values: list[str]) -> CounterKey | None:
+    distinct = tuple(dict.fromkeys(values))
+    return (field, distinct) if distinct else None
 
 
-def _address_counter(part: str, value: Equals) -> tuple[str, str] | None:
+def _id_counter(field: str, value: IdSet) -> CounterKey | None:
+    return _of(field, [str(i) for i in value.ids] + ([""] if value.none else []))
+
+
+def _address_counter(part: str, value: Equals) -> CounterKey:
     if value.key is None:
-        return (part, "")
-    return None if value.allow_empty else (part, value.key)
+        return (part, ("",))
+    return (part, (value.key, "") if value.allow_empty else (value.key,))
 
 
-def _tag_counter(value: Options) -> tuple[str, str] | None:
+def _tag_counter(value: Options) -> CounterKey | None:
+    """No tags, or ANY of one tag (and maybe none): a record may hold several tags, so
+    the counts of two tags overlap, but a tag's never overlaps the untagged count."""
     if not value.values:
-        return ("tag", "")
-    if value.option == "ANY" and len(value.values) == 1 and not value.allow_empty:
-        return ("tag", str(value.values[0]))
+        return ("tag", ("",))
+    if value.option == "ANY" and len(value.values) == 1:
+        return ("tag", (str(value.values[0]), "") if value.allow_empty else (str(value.values[0]),))
     return None
