@@ -109,6 +109,11 @@ def register_shared(w: Workload) -> None:  # noqa: C901 (one closure per variant
         return {"assignee_ids": [v[rec].dist["assignee_id"].pick(rng)]}
 
     @w.variant(BROAD)
+    def assignee_or_none(v: Values, rng: Random) -> Body:
+        """assignee_ids: one assignee and -2 (or none)"""
+        return {"assignee_ids": [v[rec].dist["assignee_id"].pick(rng), -2]}
+
+    @w.variant(BROAD)
     def tags_any(v: Values, rng: Random) -> Body:
         """tags: ANY of two tags drawn by use"""
         tags = v[rec].dist["tag"]

@@ -27,6 +27,13 @@ def status(v: Values, rng: Random) -> Body:
 
 
 @leads.variant(BROAD)
+def status_two(v: Values, rng: Random) -> Body:
+    """status_ids: two statuses drawn by use (one, when both draws agree)"""
+    statuses = v["leads"].dist["status_id"]
+    return {"status_ids": sorted({statuses.pick(rng), statuses.pick(rng)})}
+
+
+@leads.variant(BROAD)
 def customer_source(v: Values, rng: Random) -> Body:
     """customer_source_ids: one source"""
     return {"customer_source_ids": [v["leads"].dist["customer_source_id"].pick(rng)]}
