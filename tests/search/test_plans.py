@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, create_engine, select
+from sqlalchemy import Connection, and_, create_engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,6 +23,7 @@ from verdigris.search.paging import (
     _walk_pays,
 )
 from verdigris.search.scope import Scope
+from verdigris.search.steering import steer
 from verdigris.storage import schema
 from verdigris.storage.dialect import SHORT_LIST, AnyCase, in_values, row_wise
 
@@ -140,3 +141,34 @@ def test_a_total_over_one_single_valued_field_sums_its_counters(
 )
 def test_overlapping_counters_are_not_summed(body: dict[str, object]) -> None:
     assert _counters(RecordType.LEAD, body) is None
+
+
+def _steered(conn: Connection, body: dict[str, object], address_matches: int) -> list[str]:
+    """EXPLAIN of a search's filters after steering, the address value's counters saying
+    `address_matches`."""
+    search = parse_search(RecordType.PERSON, body, {}, dict)
+    scope = Scope(conn, 1, 1, 0, RecordType.PERSON)
+    clauses = {k: clause(scope, PERSON.filter_by_key[k], v) for k, v in search.filters.items()}
+    steered = steer(conn, schema.people, 1, search, clauses, lambda *_: address_matches)
+    return _plan(conn, and_(*steered.values()))
+
+
+STATE_AND_RANGES = {"state": "OR", "minimum_created_date": 10, "maximum_created_date": 20,
+                    "minimum_interaction_count": 2}  # fmt: skip
+RANGE_STEPS = ("date_created>?", "interaction_count>?")
+
+
+def test_sqlite_starts_from_a_range_that_reaches_fewer_rows(sqlite_conn: Connection) -> None:
+    plan = _steered(sqlite_conn, STATE_AND_RANGES, address_matches=50)  # the ranges: 0 rows
+    assert any(range_step in step for step in plan for range_step in RANGE_STEPS), plan
+
+
+def test_sqlite_starts_from_the_address_value_when_no_range_is_narrower(
+    sqlite_conn: Connection,
+) -> None:
+    """SQLite guesses any two-sided range narrow; the counters know the address value's
+    matches, and a range reaching as many rows is tested on those instead."""
+    plan = _steered(sqlite_conn, STATE_AND_RANGES, address_matches=0)
+    assert not any(range_step in step for step in plan for range_step in RANGE_STEPS), plan
+    assert any("ix_people_state_key" in step for step in plan), plan
+    assert any("(account_id=? AND id=?)" in step for step in plan), plan

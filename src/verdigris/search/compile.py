@@ -13,6 +13,7 @@ from verdigris.search.filters import clause
 from verdigris.search.paging import Order
 from verdigris.search.scope import Scope
 from verdigris.search.sorting import order_for
+from verdigris.search.steering import Counted, steer
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,15 @@ class Compiled:
     order: Order
 
 
-def compile_search(scope: Scope, search: Search) -> Compiled:
+def compile_search(scope: Scope, search: Search, counted: Counted) -> Compiled:
     """AND of every given filter; types with a converted flag (leads) leave converted
-    records out unless asked."""
+    records out unless asked. `counted` gives an address value's matches (steering.py)."""
     table = scope.table
     decl = declaration(search.record_type)
-    where = [clause(scope, decl.filter_by_key[key], value) for key, value in search.filters.items()]
+    clauses = {key: clause(scope, decl.filter_by_key[key], value)
+               for key, value in search.filters.items()}  # fmt: skip
+    steered = steer(scope.conn, table, scope.account_id, search, clauses, counted)
+    where = list(steered.values())
     if decl.converted_column is not None and not search.include_converted:
         where.append(~table.c[decl.converted_column])
     order = order_for(search.record_type, table, search.sort_by, search.descending)

@@ -22,7 +22,9 @@ def run_search(
     conn: Connection, account_id: int, user_id: int, now: int, search: Search
 ) -> tuple[list[int], int]:
     scope = Scope(conn, account_id, user_id, now, search.record_type)
-    compiled = compile_search(scope, search)
+    compiled = compile_search(
+        scope, search, lambda part, value: _address_matches(scope, search, part, value)
+    )
     total = counted_total(scope, search)
     if total is None:
         total = count_capped(conn, compiled.table, account_id, compiled.where)
@@ -32,6 +34,10 @@ def run_search(
         population,
     )  # fmt: skip
     return ids, total
+
+
+def _address_matches(scope: Scope, search: Search, part: str, value: Equals) -> int:
+    return _counted(scope, search, _address_counter(part, value))
 
 
 def _population(scope: Scope, search: Search) -> int:

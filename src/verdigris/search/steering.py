@@ -1,0 +1,82 @@
+"""Which index SQLite starts a search from when an address value meets ranges.
+
+SQLite keeps no histograms: it guesses that a range with both bounds holds 1/64 of the
+rows, so it starts from a range's index even where the range holds half the account
+and the address value a few percent. State + a created window over half of 1,000,000
+people read 500,000 rows that way (370 ms to count) where the state's own index reads
+its 20,000. The address value's matches are known from its counters; each range's are
+counted from its index, up to that many (index entries only). When no range holds
+fewer, the ranges are tested on the address value's rows instead: `column + 0` keeps
+SQLite off their indexes. PostgreSQL's planner has the histograms to choose itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table, func, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import replacement_traverse
+
+from verdigris.domain.declarations import declaration
+from verdigris.domain.declarations.declaration import FilterKind
+from verdigris.parsing.search import Search
+from verdigris.parsing.terms import Equals
+
+Clause = ColumnElement[bool]
+RANGES = frozenset({FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.AGE})
+Counted = Callable[[str, Equals], int]
+"""The matches of one address part's value, from its counters."""
+
+
+def steer(
+    conn: Connection,
+    table: Table,
+    account_id: int,
+    search: Search,
+    clauses: Mapping[str, Clause],
+    counted: Counted,
+) -> dict[str, Clause]:
+    """`clauses` (one per filter key), with the ranges' columns kept off their indexes
+    where an address value's index reaches fewer rows."""
+    if conn.dialect.name != "sqlite":
+        return dict(clauses)
+    decl = declaration(search.record_type)
+    ranges: dict[str, list[str]] = {}
+    driver: int | None = None
+    for key, value in search.filters.items():
+        spec = decl.filter_by_key[key]
+        if spec.kind in RANGES:
+            ranges.setdefault(spec.column or key, []).append(key)
+        elif spec.kind is FilterKind.ADDRESS and isinstance(value, Equals) and value.key:
+            size = counted(spec.column or key, value)
+            driver = size if driver is None else min(driver, size)
+    if driver is None or not ranges:
+        return dict(clauses)
+    for keys in ranges.values():
+        if _count_up_to(conn, table, account_id, [clauses[k] for k in keys], driver) < driver:
+            return dict(clauses)  # a range's index reaches fewer rows: SQLite's choice
+    steered = {k for keys in ranges.values() for k in keys}
+    return {k: _off_index(c, table) if k in steered else c for k, c in clauses.items()}
+
+
+def _count_up_to(
+    conn: Connection, table: Table, account_id: int, where: list[Clause], limit: int
+) -> int:
+    inner = (
+        select(table.c.id).where(table.c.account_id == account_id, *where).limit(limit).subquery()
+    )
+    return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _off_index(clause: Clause, table: Table) -> Clause:
+    """`clause` with each of the table's columns `c` read as `c + 0`: the same values
+    (NULL stays NULL), no index."""
+
+    def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, Column) and element.table is table:
+            return element + 0
+        return None
+
+    return replacement_traverse(clause, {}, swap)
