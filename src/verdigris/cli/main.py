@@ -24,7 +24,7 @@ from verdigris.clock import system_clock
 from verdigris.config import RateLimit, Settings, database_url
 from verdigris.errors import VerdigrisError
 from verdigris.storage import accounts as account_store
-from verdigris.storage.engine import create_db_engine, write
+from verdigris.storage.engine import create_db_engine, in_memory, write
 from verdigris.storage.migrate import upgrade
 
 app = typer.Typer(help="Verdigris: a self-hostable server for Copper's Developer API.",
@@ -102,23 +102,19 @@ def serve(
         database_url=url, rate_limit=RateLimit.parse(rate_limit) if rate_limit else None,
         migrate_on_start=False, bulk_limit=bulk_limit,
         webhooks_allow_http=webhooks_allow_http, webhook_retries=webhook_retries,
-        webhooks_copper_mode=webhooks_copper_mode, sender_in_app=_in_memory(url),
+        webhooks_copper_mode=webhooks_copper_mode,
+        sender_in_app=in_memory(url),  # another process would see another, empty database
     )  # fmt: skip
-    if settings.sender_in_app:  # another process would see another (empty) database
-        _run_workers(settings, host, port, workers, access_log)
-        return
     from verdigris.api.webhook_sender import start_process
 
-    sender = start_process(settings)  # one, whatever the number of workers
+    # One sender, whatever the number of workers.
+    sender = None if settings.sender_in_app else start_process(settings)
     try:
         _run_workers(settings, host, port, workers, access_log)
     finally:
-        sender.terminate()
-        sender.join(15)
-
-
-def _in_memory(url: str) -> bool:
-    return url in ("sqlite://", "sqlite:///:memory:")
+        if sender is not None:
+            sender.terminate()
+            sender.join(15)
 
 
 def _run_workers(settings: Settings, host: str, port: int, workers: int, access_log: bool) -> None:

@@ -47,14 +47,24 @@ def count_capped(
     conn: Connection, table: Table, account_id: int, where: Sequence[ColumnElement[bool]]
 ) -> int:
     """Matches of `where`, counting at most MAX_REACHABLE + 1 rows, capped at MAX_REACHABLE."""
+    return min(count_up_to(conn, table, account_id, where, MAX_REACHABLE + 1), MAX_REACHABLE)
+
+
+def count_up_to(
+    conn: Connection,
+    table: Table,
+    account_id: int,
+    where: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> int:
+    """Matches of `where`, counting no more than `limit` of them."""
     alone = where[0].ids if len(where) == 1 and isinstance(where[0], RowTest) else None
     if alone is not None:
-        inner = alone.limit(MAX_REACHABLE + 1).subquery()
+        inner = alone.limit(limit).subquery()
     else:
         matches = select(literal(1)).select_from(table).where(table.c.account_id == account_id)
-        inner = matches.where(*where).limit(MAX_REACHABLE + 1).subquery()
-    counted = conn.execute(select(func.count()).select_from(inner)).scalar_one()
-    return min(int(counted), MAX_REACHABLE)
+        inner = matches.where(*where).limit(limit).subquery()
+    return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
 
 
 def page_ids(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, func, select
+from sqlalchemy import Column, Connection, Table
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import replacement_traverse
 
@@ -24,6 +24,7 @@ from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals
+from verdigris.search.paging import count_up_to
 
 Clause = ColumnElement[bool]
 RANGES = frozenset({FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.AGE})
@@ -56,31 +57,23 @@ def steer(
         return dict(clauses)
     decl = declaration(search.record_type)
     ranges: dict[str, list[str]] = {}
-    driver: int | None = None
+    addresses: list[tuple[str, Equals]] = []
     for key, value in search.filters.items():
         spec = decl.filter_by_key[key]
         if spec.kind in RANGES:
             ranges.setdefault(spec.column or key, []).append(key)
         elif spec.kind is FilterKind.ADDRESS and isinstance(value, Equals) and value.key:
-            size = counted(spec.column or key, value)
-            driver = size if driver is None else min(driver, size)
-    if driver is None or not ranges or driver * WIDER > MAX_PROBE:
+            addresses.append((spec.column or key, value))
+    if not ranges or not addresses:  # no counter read when there is nothing to steer
         return dict(clauses)
-    enough = driver * WIDER
+    enough = min(counted(part, value) for part, value in addresses) * WIDER
+    if enough > MAX_PROBE:
+        return dict(clauses)
     for keys in ranges.values():
-        if _count_up_to(conn, table, account_id, [clauses[k] for k in keys], enough) < enough:
+        if count_up_to(conn, table, account_id, [clauses[k] for k in keys], enough) < enough:
             return dict(clauses)  # a range's index is as cheap a start: SQLite's choice
     steered = {k for keys in ranges.values() for k in keys}
     return {k: _off_index(c, table) if k in steered else c for k, c in clauses.items()}
-
-
-def _count_up_to(
-    conn: Connection, table: Table, account_id: int, where: list[Clause], limit: int
-) -> int:
-    inner = (
-        select(table.c.id).where(table.c.account_id == account_id, *where).limit(limit).subquery()
-    )
-    return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
 
 
 def _off_index(clause: Clause, table: Table) -> Clause:

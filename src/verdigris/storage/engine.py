@@ -36,7 +36,7 @@ _SQLITE_PRAGMAS = (
 )
 
 
-__all__ = ["Connection", "Engine", "create_db_engine", "read", "run_write", "write"]
+__all__ = ["Connection", "Engine", "create_db_engine", "in_memory", "read", "run_write", "write"]
 T = TypeVar("T")
 RETRIED_STATES = frozenset({"40001", "40P01"})
 """PostgreSQL's serialization failure and deadlock: the transaction is rerun whole."""
@@ -54,8 +54,13 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def in_memory(url: str) -> bool:
+    """A SQLite database that lives in one process's memory (no other process sees it)."""
+    return url in ("sqlite://", "sqlite:///:memory:")
+
+
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    if url in ("sqlite://", "sqlite:///:memory:"):
+    if in_memory(url):
         kwargs.setdefault("poolclass", StaticPool)
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs
