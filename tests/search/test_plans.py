@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, and_, create_engine, select
+from sqlalchemy import Connection, Select, and_, create_engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -172,3 +173,36 @@ def test_sqlite_starts_from_the_address_value_when_no_range_is_narrower(
     assert not any(range_step in step for step in plan for range_step in RANGE_STEPS), plan
     assert any("ix_people_state_key" in step for step in plan), plan
     assert any("(account_id=? AND id=?)" in step for step in plan), plan
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # a page walked along the name index, converted leads left out
+        _filled(
+            schema.leads,
+            [schema.leads.c.account_id == 1, ~schema.leads.c.is_converted],
+            Order(schema.leads.c.name_key),
+        ),
+        # a count over a created-date range
+        select(schema.leads.c.id).where(
+            schema.leads.c.account_id == 1,
+            schema.leads.c.date_created >= 5,
+            ~schema.leads.c.is_converted,
+        ),
+    ],
+    ids=["walk", "range"],
+)
+def test_leads_read_their_converted_flag_from_the_index(
+    sqlite_conn: Connection, statement: Select[Any]
+) -> None:
+    """Every lead search leaves converted leads out: the flag comes from the index the
+    search steps, not from a row read per entry."""
+    sql = statement.compile(dialect=sqlite_conn.dialect, compile_kwargs={"literal_binds": True})
+    plan = [row[-1] for row in sqlite_conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    assert len(plan) == 1 and "USING COVERING INDEX ix_leads_" in plan[0], plan
+
+
+def test_every_index_of_leads_ends_with_the_converted_flag() -> None:
+    for index in schema.leads.indexes:
+        assert [c.name for c in index.columns][-1] == "is_converted", index.name

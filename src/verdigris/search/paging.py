@@ -251,6 +251,6 @@ def _on_sort_index(statement: Select[Any], order: Order) -> Select[Any]:
     table = order.column.table
     for index in table.indexes:
         names = [c.name for c in index.columns]
-        if names == ["account_id", order.column.name, "id"]:
+        if names[:3] == ["account_id", order.column.name, "id"]:  # a flag may follow
             return statement.with_hint(table, f"INDEXED BY {index.name}", "sqlite")
     return statement
