@@ -19,7 +19,8 @@ from verdigris.domain.declarations import LEAD, PERSON
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
 from verdigris.search import paging, steering
-from verdigris.search.execute import run_search
+from verdigris.search.execute import counted_total, run_search
+from verdigris.search.scope import Scope
 from verdigris.storage.engine import create_db_engine, read
 from verdigris.storage.records import custom_field_definitions
 from verdigris.storage.schema import metadata
@@ -189,6 +190,10 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
         # The other plan: walk the sort column's index instead of sorting the matches.
         with mock.patch.object(paging, "SMALL_MATCH_SET", 0):
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
+        # A descending walk that sorts its runs of tied keys (as a deep page does).
+        with (mock.patch.object(paging, "SMALL_MATCH_SET", 0),
+              mock.patch.object(paging, "GROUPED_REACH", 0)):  # fmt: skip
+            assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
         # A walk bounded to a few index entries: it gives way to sorting the matches.
         with (mock.patch.object(paging, "SMALL_MATCH_SET", 0),
               mock.patch.object(paging, "MIN_WALK_BUDGET", 1),
@@ -237,3 +242,30 @@ def test_every_leads_sort(loaded: Engine, sort_by: str, direction: str) -> None:
         "include_converted_leads": True,
     }
     _compare(loaded, LEADS, body)
+
+
+LONE_TAGS = [
+    {"tags": ["vip", "cold"]},
+    {"tags": ["cold", "lead", "ärger", "nobody has this"]},
+    {"tags": {"option": "ANY", "value": ["vip", "lead"], "allow_empty": True}},
+    {"tags": {"option": "NONE", "value": ["vip"]}},
+    {"tags": {"option": "NONE", "value": ["lead"], "allow_empty": True}},
+]
+
+
+@pytest.mark.parametrize("body", LONE_TAGS, ids=range(len(LONE_TAGS)))
+def test_a_lone_tags_filter_is_counted_from_the_counters_and_postings(
+    loaded: Engine, body: dict[str, Any]
+) -> None:
+    """ANY of several tags overlap; NONE of one is the rest of the records."""
+    _compare(loaded, PEOPLE, body)
+    for converted in (False, True):
+        _compare(loaded, LEADS, {**body, "include_converted_leads": converted})
+
+
+@pytest.mark.parametrize("body", LONE_TAGS, ids=range(len(LONE_TAGS)))
+def test_a_lone_tags_filter_gathers_no_ids_to_count(loaded: Engine, body: dict[str, Any]) -> None:
+    search = parse_search(RecordType.LEAD, body, {}, dict)
+    with read(loaded) as conn:
+        scope = Scope(conn, dataset.ACCOUNT, 2, dataset.NOW, RecordType.LEAD)
+        assert counted_total(scope, search) == reference.search(LEADS, body, 2, dataset.NOW)[1]

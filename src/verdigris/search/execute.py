@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from verdigris.domain.declarations import Declaration, declaration
 from verdigris.domain.declarations.declaration import FilterKind
@@ -13,8 +13,9 @@ from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
 from verdigris.search.compile import compile_search
-from verdigris.search.paging import count_capped, page_ids
+from verdigris.search.paging import count_capped, page_ids, population_decides
 from verdigris.search.scope import Scope
+from verdigris.search.tag_union import holders_of_any
 from verdigris.storage import schema
 
 
@@ -28,7 +29,9 @@ def run_search(
     total = counted_total(scope, search)
     if total is None:
         total = count_capped(conn, compiled.table, account_id, compiled.where)
-    population = _population(scope, search)
+    population = None
+    if population_decides(total):  # no filter: the total is the population
+        population = _population(scope, search) if search.filters else total
     ids = page_ids(
         conn, compiled.table, account_id, compiled.where, compiled.order, search.paging, total,
         population,
@@ -47,10 +50,38 @@ def _population(scope: Scope, search: Search) -> int:
 
 def counted_total(scope: Scope, search: Search) -> int | None:
     """The total from `value_counts` when the counters cover the filters, else None."""
-    key = counter_key(declaration(search.record_type), search.filters)
-    if key is None:
+    decl = declaration(search.record_type)
+    key = counter_key(decl, search.filters)
+    if key is not None:
+        n = _counted(scope, search, key)
+    elif (tags := _lone_tags(decl, search.filters)) is None:
         return None
-    return min(max(_counted(scope, search, key), 0), MAX_REACHABLE)
+    elif tags.option == "NONE" and len(tags.values) == 1:
+        # Every record holds the tag or not; a record with no tags does not.
+        n = _population(scope, search) - _counted(scope, search, ("tag", (str(tags.values[0]),)))
+    elif tags.option == "ANY":
+        n = _holders_of_any(scope, search, tags)
+    else:
+        return None
+    return min(max(n, 0), MAX_REACHABLE)
+
+
+def _lone_tags(decl: Declaration, filters: Mapping[str, Any]) -> Options | None:
+    if len(filters) != 1:
+        return None
+    ((key, value),) = filters.items()
+    is_tags = decl.filter_by_key[key].kind is FilterKind.TAGS
+    return value if is_tags and isinstance(value, Options) and value.values else None
+
+
+def _holders_of_any(scope: Scope, search: Search, tags: Options) -> int:
+    """ANY of several tags: their counters overlap (tag_union.py); `allow_empty` adds
+    the untagged records, which never do."""
+    counts = _each_counted(scope, search, ("tag", tuple(str(v) for v in tags.values)))
+    converted = declaration(search.record_type).converted_column
+    unconverted = None if search.include_converted else converted
+    n = holders_of_any(scope, counts, unconverted, MAX_REACHABLE)
+    return n + (_counted(scope, search, ("tag", ("",))) if tags.allow_empty else 0)
 
 
 CounterKey = tuple[str, tuple[str, ...]]
@@ -59,19 +90,26 @@ one value of a single-valued field, so the counts of distinct values never overl
 
 
 def _counted(scope: Scope, search: Search, key: CounterKey) -> int:
+    return sum(_each_counted(scope, search, key).values())
+
+
+def _each_counted(scope: Scope, search: Search, key: CounterKey) -> dict[str, int]:
+    """Each value of the key and its counter (0 where none is kept)."""
     field, values = key
     if declaration(search.record_type).converted_column and search.include_converted:
         field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts
-    n = scope.conn.execute(
-        select(func.sum(vc.c.n)).where(
+    rows = scope.conn.execute(
+        select(vc.c.value, vc.c.n).where(
             vc.c.account_id == scope.account_id,
             vc.c.record_type == int(search.record_type),
             vc.c.field == field,
             vc.c.value.in_(values),
         )
-    ).scalar()
-    return int(n or 0)
+    )
+    counts = dict.fromkeys(values, 0)
+    counts.update((str(value), int(n)) for value, n in rows)
+    return counts
 
 
 def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> CounterKey | None:

@@ -114,7 +114,7 @@ def _phone(scope: Scope, spec: Filter, digits: str) -> Clause:
 
 def _emails(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
     emails = schema.record_emails
-    return scope.child_ids(emails, in_values(emails.c.email_key, keys))
+    return scope.child_ids(emails, in_values(emails.c.email_key, keys), values=len(keys))
 
 
 def _texts(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
@@ -123,7 +123,7 @@ def _texts(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
 
 def _socials(scope: Scope, spec: Filter, keys: tuple[str, ...]) -> Clause:
     socials = schema.record_socials
-    return scope.child_ids(socials, in_values(socials.c.url_key, keys))
+    return scope.child_ids(socials, in_values(socials.c.url_key, keys), values=len(keys))
 
 
 def _tags(scope: Scope, spec: Filter, value: Options) -> Clause:

@@ -57,4 +57,4 @@ def name_clause(scope: Scope, query: str) -> ColumnElement[bool]:
     if not tokens:
         return false()
     names = schema.name_tokens
-    return scope.child_ids(names, in_values(names.c.token, tokens))
+    return scope.child_ids(names, in_values(names.c.token, tokens), values=len(tokens))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, Table, func, literal, select
+from sqlalchemy import Column, Connection, Select, Table, func, literal, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import iterate
 
@@ -32,6 +32,10 @@ SORT_SHARE = 4
 matches, and at least MIN_WALK_BUDGET; then, if the matches are at most 1/SORT_SHARE of
 the records, the page is made by sorting them (cheaper than the rest of a walk that
 may cross the whole index); else the walk goes on."""
+GROUPED_REACH = 5_000
+"""A descending page ending within this many entries reads its run of tied keys in the
+index's order (see _filled_page); deeper, the extra reads of that plan would cost more
+than sorting the few runs a deep page crosses."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,12 @@ def page_ids(
     statement = _sort_matches(table, account_id, where, order, postgres)
     statement = statement.offset(offset).limit(size)
     return [int(i) for i in conn.execute(statement).scalars()]
+
+
+def population_decides(total: int) -> bool:
+    """Whether a page of `total` matches is planned from the number of records searched:
+    a few matches are always sorted, capped ones always walk the sort index."""
+    return SMALL_MATCH_SET < total < MAX_REACHABLE
 
 
 def _walk_budget(total: int, end: int, population: int | None) -> int | None:
@@ -175,7 +185,7 @@ def _walk_sort_index(
     bound = _bound(conn, where, order, budget)
     if bound is not None:
         walk = walk.where(column <= bound if not order.descending else column >= bound)
-    ids = _ids(conn, walk.offset(offset).limit(size))
+    ids = _filled_page(conn, walk, where, order, offset, size)
     if len(ids) == size:
         return ids
     if bound is not None:
@@ -191,6 +201,40 @@ def _walk_sort_index(
         .limit(size - len(ids))
     )
     return ids + _ids(conn, empty)
+
+
+def _filled_page(
+    conn: Connection,
+    walk: Select[Any],
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    offset: int,
+    size: int,
+) -> list[int]:
+    """The page of a walk over the matches with a key. Descending, ties still go by id
+    ascending, against the index's order: both databases then read and sort each run of
+    equal keys whole (the first page of 1,000,000 people by title descending sorted the
+    20,000 of one title: 84 ms). A page within GROUPED_REACH entries is read in two
+    parts instead: the entries above the lowest key it reaches (fewer than its reach),
+    sorted, and those at that key in the index's own order of ids (0.1 ms)."""
+    reach = offset + size
+    if not order.descending or reach > GROUPED_REACH:
+        return _ids(conn, walk.offset(offset).limit(size))
+    column, id_ = order.column, order.column.table.c.id
+    # The keys of the first `reach` entries are the same whatever order their ties take.
+    first = walk.with_only_columns(column.label("key")).order_by(None)
+    keys = first.order_by(column.desc(), id_.desc()).limit(reach).subquery()
+    lowest = conn.execute(select(func.min(keys.c.key))).scalar()
+    if lowest is None:
+        return []
+    # Both within the walk's bound. Not from `walk`: beside its `key IS NOT NULL`, SQLite
+    # would step from the first key of the index rather than look `lowest` up.
+    keyed = _on_sort_index(select(id_, column.label("key")), order).where(*where)
+    above = keyed.where(column > lowest).order_by(column.desc(), id_).limit(reach).subquery()
+    at = keyed.where(column == lowest).order_by(id_).limit(reach).subquery()
+    both = union_all(select(above.c.id, above.c.key), select(at.c.id, at.c.key)).subquery()
+    page = select(both.c.id).order_by(both.c.key.desc(), both.c.id).offset(offset).limit(size)
+    return _ids(conn, page)
 
 
 def _bound(
