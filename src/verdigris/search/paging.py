@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Column, Connection, Select, Table, func, literal, select, union_all
@@ -89,10 +90,12 @@ def page_ids(
     offset, size = window
     if _walk_pays(total, offset + size, population):
         budget = _walk_budget(total, offset + size, population)
-        walked = _walk_sort_index(conn, table, scoped, order, offset, size, budget)
+        lookups = _lookups_pay(total, offset + size, population)
+        walk = partial(_walk_sort_index, conn, table, scoped, order, offset, size)
+        walked = walk(budget, lookups)
         if walked is None and total * SORT_SHARE > (population or 0):
             # Too many matches to sort cheaply: walk on, whatever it takes.
-            walked = _walk_sort_index(conn, table, scoped, order, offset, size)
+            walked = walk(None, lookups)
         if walked is not None:
             return walked
     postgres = conn.dialect.name == "postgresql"
@@ -116,6 +119,17 @@ def _walk_budget(total: int, end: int, population: int | None) -> int | None:
         return None
     budget = max(WALK_SLACK * end * population // total, MIN_WALK_BUDGET)
     return budget if budget < population else None
+
+
+def _lookups_pay(total: int, end: int, population: int | None) -> bool:
+    """Whether a walk tests a child-table filter by looking up each row it passes (one
+    index seek a row) rather than by gathering the filter's matching ids first (about
+    one index entry a match): lookups, when the walk is expected to pass fewer rows than
+    there are matches. A rare tag's 11,500 people by page 10 of 200: 17,000 rows to pass,
+    95 ms in lookups, 40 ms gathered; a common tag's page 1: 250 rows, 1 ms."""
+    if population is None:  # capped: the matches are dense
+        return True
+    return end * population < total * total
 
 
 def _walk_pays(total: int, end: int, population: int | None) -> bool:
@@ -174,13 +188,14 @@ def _walk_sort_index(
     offset: int,
     size: int,
     budget: int | None = None,
+    lookups: bool = True,
 ) -> list[int] | None:
     """The page's matches in order, stepping the (account_id, key, id) index: those with a
     key first, then (for a nullable key) those without, by id. A page past the matches
     with a key needs their number, counted up to its offset. None when the first
     `budget` keys of the index do not hold the page (the caller sorts the matches)."""
     column = order.column
-    where = [row_wise(c) for c in where]
+    where = [row_wise(c, lookups) for c in where]
     walk = _filled(table, where, order)
     bound = _bound(conn, where, order, budget)
     if bound is not None:

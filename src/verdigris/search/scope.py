@@ -47,7 +47,7 @@ class Scope:
         one = rows.where(child.c.record_id == self.table.c.id)
         # A value index would have SQLite seek every value, or read a range of them.
         one = one.with_hint(child, "NOT INDEXED", "sqlite")
-        return RowTest(gathered, one.exists())
+        return RowTest(gathered, one.exists(), lookup=True)
 
     def child_rows(self, child: Table, *conditions: ColumnElement[bool]) -> Select[Any]:
         """The record ids of the account's `child` rows of this type meeting `conditions`."""

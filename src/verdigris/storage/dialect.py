@@ -147,7 +147,9 @@ class RowTest(ColumnElement[bool]):
     """A clause in two forms: `gathered`, which finds the matches through an index (to
     count them, or to sort them), and `row`, which tests one row by its own columns, for
     a walk of a sort index (see row_wise). `ids`, when given, selects the matches' ids
-    (each once) from the index alone: a search with no other filter counts them there."""
+    (each once) from the index alone: a search with no other filter counts them there.
+    `lookup`: the row form looks the row up in another table (a child table's rows),
+    which a walk may trade for membership in the gathered ids."""
 
     type = Boolean()
     _is_implicitly_boolean = True
@@ -162,8 +164,9 @@ class RowTest(ColumnElement[bool]):
         gathered: ColumnElement[bool],
         row: ColumnElement[bool],
         ids: Select[Any] | None = None,
+        lookup: bool = False,
     ) -> None:
-        self.gathered, self.row, self.ids = gathered, row, ids
+        self.gathered, self.row, self.ids, self.lookup = gathered, row, ids, lookup
 
 
 @compiles(RowTest)
@@ -171,15 +174,17 @@ def _row_test(element: RowTest, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.gathered.self_group(), **kw)
 
 
-def row_wise(clause: ColumnElement[bool]) -> ColumnElement[bool]:
+def row_wise(clause: ColumnElement[bool], lookups: bool = True) -> ColumnElement[bool]:
     """`clause` as tested row by row, for a walk of a sort index, which tests each row it
     passes: every AnyCase in it as its plain OR (SQLite would first gather every id of
     each case, 60,000 of them for a common country, to test the walk's few rows
-    against), every RowTest as its row form."""
+    against), every RowTest as its row form, except, without `lookups`, those whose row
+    form is a lookup elsewhere: they test membership in their gathered ids."""
 
     def swap(element: Any, **_: Any) -> Any:
         if isinstance(element, RowTest):
-            return element.row.self_group()
+            form = element.gathered if element.lookup and not lookups else element.row
+            return form.self_group()
         return or_(*element.cases).self_group() if isinstance(element, AnyCase) else None
 
     return replacement_traverse(clause, {}, swap)
