@@ -148,8 +148,9 @@ class RowTest(ColumnElement[bool]):
     count them, or to sort them), and `row`, which tests one row by its own columns, for
     a walk of a sort index (see row_wise). `ids`, when given, selects the matches' ids
     (each once) from the index alone: a search with no other filter counts them there.
-    `lookup`: the row form looks the row up in another table (a child table's rows),
-    which a walk may trade for membership in the gathered ids."""
+    `seeks`: the index seeks the row form makes per row when it looks the row up in
+    another table (a child table's rows; 0 when it reads the row's own columns): a walk
+    may trade them for membership in the gathered ids."""
 
     type = Boolean()
     _is_implicitly_boolean = True
@@ -164,9 +165,9 @@ class RowTest(ColumnElement[bool]):
         gathered: ColumnElement[bool],
         row: ColumnElement[bool],
         ids: Select[Any] | None = None,
-        lookup: bool = False,
+        seeks: int = 0,
     ) -> None:
-        self.gathered, self.row, self.ids, self.lookup = gathered, row, ids, lookup
+        self.gathered, self.row, self.ids, self.seeks = gathered, row, ids, seeks
 
 
 @compiles(RowTest)
@@ -174,17 +175,18 @@ def _row_test(element: RowTest, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.gathered.self_group(), **kw)
 
 
-def row_wise(clause: ColumnElement[bool], lookups: bool = True) -> ColumnElement[bool]:
+def row_wise(clause: ColumnElement[bool], max_seeks: float | None = None) -> ColumnElement[bool]:
     """`clause` as tested row by row, for a walk of a sort index, which tests each row it
     passes: every AnyCase in it as its plain OR (SQLite would first gather every id of
     each case, 60,000 of them for a common country, to test the walk's few rows
-    against), every RowTest as its row form, except, without `lookups`, those whose row
-    form is a lookup elsewhere: they test membership in their gathered ids."""
+    against), every RowTest as its row form, except those whose row form costs more
+    than `max_seeks` index seeks a row (None: any): they test membership in their
+    gathered ids."""
 
     def swap(element: Any, **_: Any) -> Any:
         if isinstance(element, RowTest):
-            form = element.gathered if element.lookup and not lookups else element.row
-            return form.self_group()
+            gather = max_seeks is not None and element.seeks > max_seeks
+            return (element.gathered if gather else element.row).self_group()
         return or_(*element.cases).self_group() if isinstance(element, AnyCase) else None
 
     return replacement_traverse(clause, {}, swap)
