@@ -18,6 +18,10 @@ from verdigris.search.scope import Scope
 from verdigris.search.tag_union import holders_of_any
 from verdigris.storage import schema
 
+MAX_UNION_TAGS = 8
+"""ANY of more tags is counted through the records: each tag's postings are tested
+against every tag before it, a cost that grows with the square of their number."""
+
 
 def run_search(
     conn: Connection, account_id: int, user_id: int, now: int, search: Search
@@ -59,7 +63,7 @@ def counted_total(scope: Scope, search: Search) -> int | None:
     elif tags.option == "NONE" and len(tags.values) == 1:
         # Every record holds the tag or not; a record with no tags does not.
         n = _population(scope, search) - _counted(scope, search, ("tag", (str(tags.values[0]),)))
-    elif tags.option == "ANY":
+    elif tags.option == "ANY" and len(tags.values) <= MAX_UNION_TAGS:
         n = _holders_of_any(scope, search, tags)
     else:
         return None
@@ -67,6 +71,7 @@ def counted_total(scope: Scope, search: Search) -> int | None:
 
 
 def _lone_tags(decl: Declaration, filters: Mapping[str, Any]) -> Options | None:
+    """The search's one filter when it is `tags` naming at least one tag."""
     if len(filters) != 1:
         return None
     ((key, value),) = filters.items()
