@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -62,9 +62,9 @@ def counted_total(scope: Scope, search: Search) -> int | None:
         return None
     elif tags.option == "NONE" and len(tags.values) == 1:
         # Every record holds the tag or not; a record with no tags does not.
-        n = _population(scope, search) - _counted(scope, search, ("tag", (str(tags.values[0]),)))
+        n = _population(scope, search) - _counted(scope, search, _tag_key(tags.values))
     elif tags.option == "ANY" and len(tags.values) <= MAX_UNION_TAGS:
-        n = _holders_of_any(scope, search, tags)
+        n = _holders_of_any(scope, search, decl, tags)
     else:
         return None
     return min(max(n, 0), MAX_REACHABLE)
@@ -79,14 +79,13 @@ def _lone_tags(decl: Declaration, filters: Mapping[str, Any]) -> Options | None:
     return value if is_tags and isinstance(value, Options) and value.values else None
 
 
-def _holders_of_any(scope: Scope, search: Search, tags: Options) -> int:
+def _holders_of_any(scope: Scope, search: Search, decl: Declaration, tags: Options) -> int:
     """ANY of several tags: their counters overlap (tag_union.py); `allow_empty` adds
     the untagged records, which never do."""
-    counts = _each_counted(scope, search, ("tag", tuple(str(v) for v in tags.values)))
-    converted = declaration(search.record_type).converted_column
-    unconverted = None if search.include_converted else converted
+    counts = _each_counted(scope, search, _tag_key(tags.values))
+    unconverted = None if search.include_converted else decl.converted_column
     n = holders_of_any(scope, counts, unconverted, MAX_REACHABLE)
-    return n + (_counted(scope, search, ("tag", ("",))) if tags.allow_empty else 0)
+    return n + (_counted(scope, search, _tag_key((), untagged=True)) if tags.allow_empty else 0)
 
 
 CounterKey = tuple[str, tuple[str, ...]]
@@ -157,7 +156,12 @@ def _tag_counter(value: Options) -> CounterKey | None:
     """No tags, or ANY of one tag (and maybe none): a record may hold several tags, so
     the counts of two tags overlap, but a tag's never overlaps the untagged count."""
     if not value.values:
-        return ("tag", ("",))
+        return _tag_key((), untagged=True)
     if value.option == "ANY" and len(value.values) == 1:
-        return ("tag", (str(value.values[0]), "") if value.allow_empty else (str(value.values[0]),))
+        return _tag_key(value.values, untagged=value.allow_empty)
     return None
+
+
+def _tag_key(tags: Sequence[str | int], untagged: bool = False) -> CounterKey:
+    """The counters of `tags`, and with `untagged` that of records with no tags."""
+    return ("tag", (*(str(t) for t in tags), *([""] if untagged else [])))
