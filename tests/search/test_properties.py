@@ -19,7 +19,7 @@ from verdigris.domain.declarations import LEAD, PERSON
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
 from verdigris.search import paging, steering
-from verdigris.search.execute import counted_total, run_search
+from verdigris.search.execute import _least_held_tag_first, counted_total, run_search
 from verdigris.search.scope import Scope
 from verdigris.storage.engine import create_db_engine, read
 from verdigris.storage.records import custom_field_definitions
@@ -252,6 +252,8 @@ LONE_TAGS = [
     {"tags": {"option": "ANY", "value": ["vip", "lead"], "allow_empty": True}},
     {"tags": {"option": "NONE", "value": ["vip"]}},
     {"tags": {"option": "NONE", "value": ["lead"], "allow_empty": True}},
+    {"tags": {"option": "ALL", "value": ["Lead"]}},
+    {"tags": {"option": "ALL", "value": ["vip", "VIP"], "allow_empty": True}},
 ]
 
 
@@ -263,6 +265,34 @@ def test_a_lone_tags_filter_is_counted_from_the_counters_and_postings(
     _compare(loaded, PEOPLE, body)
     for converted in (False, True):
         _compare(loaded, LEADS, {**body, "include_converted_leads": converted})
+
+
+ALL_TAGS = [
+    {"tags": {"option": "ALL", "value": ["vip", "cold"]}},
+    {"tags": {"option": "ALL", "value": ["cold", "lead", "vip"]}},
+    {"tags": {"option": "ALL", "value": ["vip", "nobody has this"]}},
+    {"tags": {"option": "ALL", "value": ["lead", "VIP"], "allow_empty": True}},
+    {"tags": {"option": "ALL", "value": ["cold", "vip"]}, "sort_by": "date_modified"},
+]
+
+
+@pytest.mark.parametrize("body", ALL_TAGS, ids=range(len(ALL_TAGS)))
+def test_all_of_several_tags(loaded: Engine, body: dict[str, Any]) -> None:
+    """Found from the least held tag's holders, each looked up for the others."""
+    _compare(loaded, PEOPLE, body)
+    for converted in (False, True):
+        _compare(loaded, LEADS, {**body, "include_converted_leads": converted})
+
+
+def test_all_of_several_tags_starts_from_the_least_held(loaded: Engine) -> None:
+    tags = ["lead", "vip", "cold", "nobody has this"]
+    held = {tag: reference.search(PEOPLE, {"tags": [tag]}, 2, dataset.NOW)[1] for tag in tags}
+    assert len(set(held.values())) == len(tags)  # the order below is decided by them
+    search = parse_search(RecordType.PERSON, {"tags": {"option": "ALL", "value": tags}}, {}, dict)
+    with read(loaded) as conn:
+        scope = Scope(conn, dataset.ACCOUNT, 2, dataset.NOW, RecordType.PERSON)
+        ordered = _least_held_tag_first(scope, search).filters["tags"].values
+    assert list(ordered) == sorted(tags, key=held.__getitem__)
 
 
 @pytest.mark.parametrize("body", LONE_TAGS, ids=range(len(LONE_TAGS)))

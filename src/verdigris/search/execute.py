@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -27,6 +28,7 @@ def run_search(
     conn: Connection, account_id: int, user_id: int, now: int, search: Search
 ) -> tuple[list[int], int]:
     scope = Scope(conn, account_id, user_id, now, search.record_type)
+    search = _least_held_tag_first(scope, search)
     compiled = compile_search(
         scope, search, lambda part, value: _address_matches(scope, search, part, value)
     )
@@ -41,6 +43,21 @@ def run_search(
         population,
     )  # fmt: skip
     return ids, total
+
+
+def _least_held_tag_first(scope: Scope, search: Search) -> Search:
+    """ALL of several tags starts from the first tag's holders (Scope.options): the
+    least held, from the counters, so that fewest are looked up for the others."""
+    decl = declaration(search.record_type)
+    for key, value in search.filters.items():
+        if decl.filter_by_key[key].kind is not FilterKind.TAGS:
+            continue
+        if not isinstance(value, Options) or value.option != "ALL" or len(value.values) < 2:
+            return search
+        counts = _each_counted(scope, search, _tag_key(value.values))
+        ordered = tuple(sorted((str(tag) for tag in value.values), key=counts.__getitem__))
+        return replace(search, filters={**search.filters, key: replace(value, values=ordered)})
+    return search
 
 
 def _address_matches(scope: Scope, search: Search, part: str, value: Equals) -> int:
@@ -153,11 +170,12 @@ def _address_counter(part: str, value: Equals) -> CounterKey:
 
 
 def _tag_counter(value: Options) -> CounterKey | None:
-    """No tags, or ANY of one tag (and maybe none): a record may hold several tags, so
-    the counts of two tags overlap, but a tag's never overlaps the untagged count."""
+    """No tags, or ANY or ALL of one tag (and maybe none): a record may hold several
+    tags, so the counts of two tags overlap, but a tag's never overlaps the untagged
+    count."""
     if not value.values:
         return _tag_key((), untagged=True)
-    if value.option == "ANY" and len(value.values) == 1:
+    if value.option != "NONE" and len(set(value.values)) == 1:
         return _tag_key(value.values, untagged=value.allow_empty)
     return None
 
