@@ -194,7 +194,7 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
         # looks child-table filters up row by row whatever the matches' density.
         with (mock.patch.object(paging, "SMALL_MATCH_SET", 0),
               mock.patch.object(paging, "GROUPED_REACH", 0),
-              mock.patch.object(paging, "_seeks_that_pay", lambda *_: None)):  # fmt: skip
+              mock.patch.object(paging, "_rows_passed", lambda *_: None)):  # fmt: skip
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
         # A walk bounded to a few index entries: it gives way to sorting the matches.
         with (mock.patch.object(paging, "SMALL_MATCH_SET", 0),

@@ -14,6 +14,7 @@ from verdigris.search.paging import Order
 from verdigris.search.scope import Scope
 from verdigris.search.sorting import order_for
 from verdigris.search.steering import Counted, steer
+from verdigris.storage.dialect import RowTest
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,23 @@ class Compiled:
 
 def compile_search(scope: Scope, search: Search, counted: Counted) -> Compiled:
     """AND of every given filter; types with a converted flag (leads) leave converted
-    records out unless asked. `counted` gives an address value's matches (steering.py)."""
+    records out unless asked. `counted` gives one filter's matches from the counters,
+    where they are kept (steering.py)."""
     table = scope.table
     decl = declaration(search.record_type)
     clauses = {key: clause(scope, decl.filter_by_key[key], value)
                for key, value in search.filters.items()}  # fmt: skip
     steered = steer(scope.conn, table, scope.account_id, search, clauses, counted)
-    where = list(steered.values())
+    where = [_weighed(c, key, counted) if len(steered) > 1 else c for key, c in steered.items()]
     if decl.converted_column is not None and not search.include_converted:
         where.append(~table.c[decl.converted_column])
     order = order_for(search.record_type, table, search.sort_by, search.descending)
     return Compiled(table, where, order)
+
+
+def _weighed(clause: ColumnElement[bool], key: str, counted: Counted) -> ColumnElement[bool]:
+    """A child-table filter among others gathers more ids than the search matches: as
+    many as the counters give it, where they do (a walk weighs lookups against them)."""
+    if not isinstance(clause, RowTest) or (matches := counted(key)) is None:
+        return clause
+    return clause.gathering(matches)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -29,9 +30,8 @@ def run_search(
 ) -> tuple[list[int], int]:
     scope = Scope(conn, account_id, user_id, now, search.record_type)
     search = _least_held_tag_first(scope, search)
-    compiled = compile_search(
-        scope, search, lambda part, value: _address_matches(scope, search, part, value)
-    )
+    matches = cache(partial(_filter_matches, scope, search))  # steering reads them too
+    compiled = compile_search(scope, search, matches)
     total = counted_total(scope, search)
     if total is None:
         total = count_capped(conn, compiled.table, account_id, compiled.where)
@@ -60,8 +60,19 @@ def _least_held_tag_first(scope: Scope, search: Search) -> Search:
     return search
 
 
-def _address_matches(scope: Scope, search: Search, part: str, value: Equals) -> int:
-    return _counted(scope, search, _address_counter(part, value))
+def _filter_matches(scope: Scope, search: Search, key: str) -> int | None:
+    """The records meeting the search's filter `key` alone, from the counters (for ANY
+    or ALL of several tags, at most that many), or None where they are not kept."""
+    decl = declaration(search.record_type)
+    filters = {key: search.filters[key]}
+    if decl.filter_by_key[key].kind is not FilterKind.TAGS:
+        exact = counter_key(decl, filters)
+        return None if exact is None else _counted(scope, search, exact)
+    tags = _lone_tags(decl, filters)
+    if tags is None or tags.option == "NONE" or tags.allow_empty:
+        return None  # records without a tag are found through no index
+    counts = _each_counted(scope, search, _tag_key(tags.values)).values()
+    return sum(counts) if tags.option == "ANY" else min(counts)
 
 
 def _population(scope: Scope, search: Search) -> int:

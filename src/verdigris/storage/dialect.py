@@ -150,7 +150,8 @@ class RowTest(ColumnElement[bool]):
     (each once) from the index alone: a search with no other filter counts them there.
     `seeks`: the index seeks the row form makes per row when it looks the row up in
     another table (a child table's rows; 0 when it reads the row's own columns): a walk
-    may trade them for membership in the gathered ids."""
+    may trade them for membership in the gathered ids, which cost about one index entry
+    each: `gathers` of them where the counters know (else as many as the matches)."""
 
     type = Boolean()
     _is_implicitly_boolean = True
@@ -166,8 +167,14 @@ class RowTest(ColumnElement[bool]):
         row: ColumnElement[bool],
         ids: Select[Any] | None = None,
         seeks: int = 0,
+        gathers: int | None = None,
     ) -> None:
         self.gathered, self.row, self.ids, self.seeks = gathered, row, ids, seeks
+        self.gathers = gathers
+
+    def gathering(self, gathers: int) -> RowTest:
+        """The same test, its gathered ids known to number `gathers`."""
+        return RowTest(self.gathered, self.row, self.ids, self.seeks, gathers)
 
 
 @compiles(RowTest)
@@ -175,17 +182,20 @@ def _row_test(element: RowTest, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.gathered.self_group(), **kw)
 
 
-def row_wise(clause: ColumnElement[bool], max_seeks: float | None = None) -> ColumnElement[bool]:
+def row_wise(
+    clause: ColumnElement[bool], rows_passed: float | None = None, matches: int = 0
+) -> ColumnElement[bool]:
     """`clause` as tested row by row, for a walk of a sort index, which tests each row it
     passes: every AnyCase in it as its plain OR (SQLite would first gather every id of
     each case, 60,000 of them for a common country, to test the walk's few rows
-    against), every RowTest as its row form, except those whose row form costs more
-    than `max_seeks` index seeks a row (None: any): they test membership in their
-    gathered ids."""
+    against), every RowTest as its row form, except where its seeks on the walk's
+    `rows_passed` (None: few) outnumber the ids it gathers (its `gathers`, else the
+    search's `matches`): then it tests membership in its gathered ids."""
 
     def swap(element: Any, **_: Any) -> Any:
         if isinstance(element, RowTest):
-            gather = max_seeks is not None and element.seeks > max_seeks
+            gathered = element.gathers if element.gathers is not None else matches
+            gather = rows_passed is not None and element.seeks * rows_passed > gathered
             return (element.gathered if gather else element.row).self_group()
         return or_(*element.cases).self_group() if isinstance(element, AnyCase) else None
 
