@@ -14,11 +14,11 @@ from sqlalchemy import (
     distinct,
     false,
     func,
-    literal,
     or_,
     select,
 )
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.util import ClauseAdapter
 
 from verdigris.domain.types import RecordType
@@ -55,7 +55,7 @@ class Scope:
         one = one.with_hint(child, "NOT INDEXED", "sqlite")
         return RowTest(self.table.c.id.in_(rows), one.exists(), seeks=values)
 
-    def child_rows(self, child: Table, *conditions: ColumnElement[bool]) -> Select[Any]:
+    def child_rows(self, child: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
         """The record ids of the account's `child` rows of this type meeting `conditions`."""
         return select(child.c.record_id).where(
             child.c.account_id == self.account_id,
@@ -103,16 +103,10 @@ class Scope:
         first, *others = values
         other = child.alias("other")
         on_other = ClauseAdapter(other).traverse
+        adapted = [on_other(condition) for condition in conditions]
+        same_record = other.c.record_id == child.c.record_id
         holds = [
-            select(literal(1))
-            .where(
-                other.c.account_id == self.account_id,
-                other.c.record_type == int(self.record_type),
-                other.c.record_id == child.c.record_id,
-                *(on_other(condition) for condition in conditions),
-                on_other(column) == value,
-            )
-            .exists()
+            self.child_rows(other, same_record, *adapted, on_other(column) == value).exists()
             for value in others
         ]
         rows = self.child_rows(child, *conditions, column == first, *holds)
@@ -126,15 +120,6 @@ class Scope:
         values: list[Any],
         conditions: tuple[ColumnElement[bool], ...],
     ) -> ColumnElement[bool]:
-        ids = (
-            select(child.c.record_id)
-            .where(
-                child.c.account_id == self.account_id,
-                child.c.record_type == int(self.record_type),
-                *conditions,
-                in_values(column, values),
-            )
-            .group_by(child.c.record_id)
-            .having(func.count(distinct(column)) == len(values))
-        )
-        return self.table.c.id.in_(ids)
+        ids = self.child_rows(child, *conditions, in_values(column, values))
+        held = ids.group_by(child.c.record_id).having(func.count(distinct(column)) == len(values))
+        return self.table.c.id.in_(held)
