@@ -6,17 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Select,
-    Table,
-    and_,
-    distinct,
-    false,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import Connection, Select, Table, and_, distinct, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.util import ClauseAdapter

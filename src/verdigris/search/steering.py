@@ -68,7 +68,9 @@ def steer(
         if spec.kind in RANGES:
             ranges.setdefault(spec.column or key, []).append(key)
     ranged = _flat(ranges)
-    anchors = {key: n for key in clauses.keys() - ranged if (n := counted(key)) is not None}
+    # In the filters' order, so that a tie picks the same start every time.
+    others = [key for key in clauses if key not in ranged]
+    anchors = {key: n for key in others if (n := counted(key)) is not None}
     if not anchors:
         return dict(clauses)
     start = min(anchors, key=anchors.__getitem__)
