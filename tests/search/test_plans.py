@@ -217,7 +217,7 @@ def test_a_walk_gathers_a_child_filter_only_when_its_lookups_cost_more() -> None
     tags = schema.record_tags
     test = Scope(None, 1, 1, 0, RecordType.PERSON).child_ids(tags, tags.c.tag_key == "vip")  # type: ignore[arg-type]
     sql = lambda c: str(c.compile(dialect=sqlite.dialect()))  # noqa: E731
-    assert "EXISTS" in sql(row_wise(test.gathering(100), rows_passed=50, matches=10))
+    assert "EXISTS" in sql(row_wise(test.gathering(lambda: 100), rows_passed=50, matches=10))
     assert "EXISTS" not in sql(row_wise(test, rows_passed=50, matches=10))
     assert "EXISTS" in sql(row_wise(test, rows_passed=None, matches=10))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Table
 from sqlalchemy.sql.elements import ColumnElement
@@ -42,7 +43,5 @@ def compile_search(scope: Scope, search: Search, counted: Counted) -> Compiled:
 
 def _weighed(clause: ColumnElement[bool], key: str, counted: Counted) -> ColumnElement[bool]:
     """A child-table filter among others gathers more ids than the search matches: as
-    many as the counters give it, where they do (a walk weighs lookups against them)."""
-    if not isinstance(clause, RowTest) or (matches := counted(key)) is None:
-        return clause
-    return clause.gathering(matches)
+    many as the counters give it, where they do (read only if a walk weighs them)."""
+    return clause.gathering(partial(counted, key)) if isinstance(clause, RowTest) else clause

@@ -17,7 +17,8 @@ from verdigris.storage import schema
 from verdigris.storage.dialect import RowTest, in_values
 
 _FEW = 8
-"""ALL of up to this many values: one IN per value, above it one GROUP BY ... HAVING."""
+"""ALL of up to this many values: one value's ids, each looked up for the others; above
+it one GROUP BY ... HAVING."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,8 @@ class Scope:
         values: list[int | str] = list(spec.values)
         if not values:
             matched: ColumnElement[bool] = false()
-        elif spec.option == "ALL" and len(values) <= _FEW:
-            matched = self._holds_each(child, column, values, conditions)
         elif spec.option == "ALL":
-            matched = self._has_all(child, column, values, conditions)
+            matched = self._holds_all(child, column, values, conditions)
         else:
             listed = in_values(column, values)
             matched = self.child_ids(child, *conditions, listed, values=len(values))
@@ -78,7 +77,7 @@ class Scope:
         empty = ~self.child_ids(child, *conditions)
         return or_(matched, empty) if values else empty
 
-    def _holds_each(
+    def _holds_all(
         self,
         child: Table,
         column: ColumnElement[Any],
@@ -89,7 +88,14 @@ class Scope:
         value, looked up through the child's primary key, which starts with the record
         (gathering every value's ids to intersect them took twice as long for two common
         tags, and more where each id gathered costs a record read: a lead's flag).
-        Callers that can name the least held value first (execute.py does for tags)."""
+        Callers that can name the least held value first (execute.py does for tags).
+        More values: the records with a row of each, counted in one GROUP BY."""
+        if len(values) > _FEW:
+            ids = self.child_rows(child, *conditions, in_values(column, values))
+            held = ids.group_by(child.c.record_id).having(
+                func.count(distinct(column)) == len(values)
+            )
+            return self.table.c.id.in_(held)
         first, *others = values
         other = child.alias("other")
         on_other = ClauseAdapter(other).traverse
@@ -102,14 +108,3 @@ class Scope:
         rows = self.child_rows(child, *conditions, column == first, *holds)
         each = (self.child_ids(child, *conditions, column == value).row for value in values)
         return RowTest(self.table.c.id.in_(rows), and_(*each), seeks=len(values))
-
-    def _has_all(
-        self,
-        child: Table,
-        column: ColumnElement[Any],
-        values: list[Any],
-        conditions: tuple[ColumnElement[bool], ...],
-    ) -> ColumnElement[bool]:
-        ids = self.child_rows(child, *conditions, in_values(column, values))
-        held = ids.group_by(child.c.record_id).having(func.count(distinct(column)) == len(values))
-        return self.table.c.id.in_(held)

@@ -67,7 +67,7 @@ def steer(
         spec = decl.filter_by_key[key]
         if spec.kind in RANGES:
             ranges.setdefault(spec.column or key, []).append(key)
-    ranged = _flat(ranges)
+    ranged = {key for keys in ranges.values() for key in keys}
     # In the filters' order, so that a tie picks the same start every time.
     others = [key for key in clauses if key not in ranged]
     anchors = {key: n for key in others if (n := counted(key)) is not None}
@@ -94,10 +94,6 @@ def _looked_up(clause: Clause, matches: int | None, fewest: int) -> Clause:
     if isinstance(clause, RowTest) and matches is not None and matches > fewest * clause.seeks:
         return row_wise(clause)
     return clause
-
-
-def _flat(ranges: Mapping[str, list[str]]) -> set[str]:
-    return {key for keys in ranges.values() for key in keys}
 
 
 def _off_index(clause: Clause, table: Table) -> Clause:

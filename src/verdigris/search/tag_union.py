@@ -39,22 +39,9 @@ def _first_holders(
     """Records holding `tag` and none of `before`, counting at most `limit`."""
     tags = schema.record_tags
     posting, other = tags.alias("posting"), tags.alias("other")
-    held_before = (
-        select(literal(1))
-        .where(
-            other.c.account_id == scope.account_id,
-            other.c.record_type == int(scope.record_type),
-            in_values(other.c.tag_key, before),
-            other.c.record_id == posting.c.record_id,
-        )
-        .exists()
-    )
-    counted = [
-        posting.c.account_id == scope.account_id,
-        posting.c.record_type == int(scope.record_type),
-        posting.c.tag_key == tag,
-        ~held_before,
-    ]
+    same_record = other.c.record_id == posting.c.record_id
+    held_before = scope.child_rows(other, in_values(other.c.tag_key, before), same_record)
+    counted = [posting.c.tag_key == tag, ~held_before.exists()]
     if unconverted is not None:
         table = scope.table
         record = select(literal(1)).where(
@@ -63,5 +50,5 @@ def _first_holders(
             ~table.c[unconverted],
         )
         counted.append(record.exists())
-    capped = select(literal(1)).select_from(posting).where(*counted).limit(limit).subquery()
+    capped = scope.child_rows(posting, *counted).limit(limit).subquery()
     return int(scope.conn.execute(select(func.count()).select_from(capped)).scalar_one())

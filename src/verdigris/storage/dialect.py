@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -151,7 +151,8 @@ class RowTest(ColumnElement[bool]):
     `seeks`: the index seeks the row form makes per row when it looks the row up in
     another table (a child table's rows; 0 when it reads the row's own columns): a walk
     may trade them for membership in the gathered ids, which cost about one index entry
-    each: `gathers` of them where the counters know (else as many as the matches)."""
+    each: as many as `gathers()` says where the counters know (else as many as the
+    matches). Asked only by a walk that weighs the two, so other plans read no counter."""
 
     type = Boolean()
     _is_implicitly_boolean = True
@@ -167,14 +168,19 @@ class RowTest(ColumnElement[bool]):
         row: ColumnElement[bool],
         ids: Select[Any] | None = None,
         seeks: int = 0,
-        gathers: int | None = None,
+        gathers: Callable[[], int | None] | None = None,
     ) -> None:
         self.gathered, self.row, self.ids, self.seeks = gathered, row, ids, seeks
         self.gathers = gathers
 
-    def gathering(self, gathers: int) -> RowTest:
-        """The same test, its gathered ids known to number `gathers`."""
+    def gathering(self, gathers: Callable[[], int | None]) -> RowTest:
+        """The same test, the number of its gathered ids told by `gathers()`."""
         return RowTest(self.gathered, self.row, self.ids, self.seeks, gathers)
+
+    def gathered_ids(self, matches: int) -> int:
+        """How many ids the gathered form reads: the counters' figure, else `matches`."""
+        known = self.gathers() if self.gathers is not None else None
+        return matches if known is None else known
 
 
 @compiles(RowTest)
@@ -194,8 +200,9 @@ def row_wise(
 
     def swap(element: Any, **_: Any) -> Any:
         if isinstance(element, RowTest):
-            gathered = element.gathers if element.gathers is not None else matches
-            gather = rows_passed is not None and element.seeks * rows_passed > gathered
+            if rows_passed is None:  # few rows: look up, no counter read
+                return element.row.self_group()
+            gather = element.seeks * rows_passed > element.gathered_ids(matches)
             return (element.gathered if gather else element.row).self_group()
         return or_(*element.cases).self_group() if isinstance(element, AnyCase) else None
 
