@@ -173,6 +173,16 @@ def test_sqlite_starts_from_a_range_that_reaches_fewer_rows(sqlite_conn: Connect
     assert any(range_step in step for step in plan for range_step in RANGE_STEPS), plan
 
 
+def test_of_two_ranges_sqlite_starts_from_the_narrower_and_tests_the_rest_on_its_rows(
+    sqlite_conn: Connection,
+) -> None:
+    """Each candidate's row is read for the other range: the state is tested there too,
+    not gathered from its index, and the wider range off its own."""
+    plan = _steered(sqlite_conn, STATE_AND_RANGES, address_matches=50)
+    assert sum(range_step in step for step in plan for range_step in RANGE_STEPS) == 1, plan
+    assert not any("state" in step for step in plan), plan
+
+
 def test_sqlite_starts_from_the_address_value_when_no_range_is_narrower(
     sqlite_conn: Connection,
 ) -> None:

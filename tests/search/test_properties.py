@@ -201,6 +201,9 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
               mock.patch.object(paging, "MIN_WALK_BUDGET", 1),
               mock.patch.object(paging, "WALK_SLACK", 1)):  # fmt: skip
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
+        # Counted apart from a page sorted on its own (paging.total_and_sorted_page).
+        with mock.patch.object(paging, "sorted_up_to", lambda *_: -1):
+            assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
         # SQLite told to start from an address value's index whatever its ranges reach.
         with mock.patch.object(steering, "WIDER", 0):
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache, partial
 from typing import Any
@@ -14,8 +14,13 @@ from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
-from verdigris.search.compile import compile_search
-from verdigris.search.paging import count_capped, page_ids, population_decides
+from verdigris.search.compile import Compiled, compile_search
+from verdigris.search.paging import (
+    count_capped,
+    page_ids,
+    population_decides,
+    total_and_sorted_page,
+)
 from verdigris.search.scope import Scope
 from verdigris.search.tag_union import holders_of_any
 from verdigris.storage import schema
@@ -34,7 +39,9 @@ def run_search(
     compiled = compile_search(scope, search, matches)
     total = counted_total(scope, search)
     if total is None:
-        total = count_capped(conn, compiled.table, account_id, compiled.where)
+        total, page = _counted_with_page(scope, search, compiled, matches)
+        if page is not None:
+            return page, total
     population = None
     if population_decides(total):  # no filter: the total is the population
         population = _population(scope, search) if search.filters else total
@@ -43,6 +50,27 @@ def run_search(
         population,
     )  # fmt: skip
     return ids, total
+
+
+def _counted_with_page(
+    scope: Scope, search: Search, compiled: Compiled, matches: Callable[[str], int | None]
+) -> tuple[int, list[int] | None]:
+    """The capped total, counted through the filters, and the page where the same
+    gathering of the matches could make it (paging.total_and_sorted_page)."""
+    table, where = compiled.table, compiled.where
+    gathered = total_and_sorted_page(
+        scope.conn, table, scope.account_id, where, compiled.order, search.paging,
+        _population(scope, search), partial(_fewest_matches, search, matches),
+    )  # fmt: skip
+    if gathered is None:
+        return count_capped(scope.conn, table, scope.account_id, where), None
+    return gathered
+
+
+def _fewest_matches(search: Search, matches: Callable[[str], int | None]) -> int | None:
+    """At most this many records match: the fewest of any one filter the counters know."""
+    known = [n for n in map(matches, search.filters) if n is not None]
+    return min(known, default=None)
 
 
 def _least_held_tag_first(scope: Scope, search: Search) -> Search:

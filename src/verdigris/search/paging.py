@@ -6,12 +6,12 @@ clauses and an `Order`; it never counts past 100,001 rows and never sorts a whol
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, Table, func, literal, select, union_all
+from sqlalchemy import CTE, Column, Connection, Select, Table, func, literal, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import iterate
 
@@ -99,9 +99,69 @@ def page_ids(
         if walked is not None:
             return walked
     postgres = conn.dialect.name == "postgresql"
-    statement = _sort_matches(table, account_id, where, order, postgres)
-    statement = statement.offset(offset).limit(size)
+    matches = _matches(table, account_id, where, order, postgres)
+    statement = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size)
     return [int(i) for i in conn.execute(statement).scalars()]
+
+
+def total_and_sorted_page(
+    conn: Connection,
+    table: Table,
+    account_id: int,
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    paging: Paging,
+    population: int,
+    bound: Callable[[], int | None],
+) -> tuple[int, list[int] | None] | None:
+    """The capped total and, when the matches are few enough that page_ids would sort
+    them, the page, from one gathering of them (None: no page, page_ids walks). Counting
+    and sorting gathered the same matches twice: people of one state created over half
+    the span with 2+ interactions, 4,300 of 1,000,000, took 240 ms to count and 265 ms
+    to page. SQLite keeps the ids it counts (19 ms for 100,001); PostgreSQL's matches
+    would carry their sort keys off the table, where its count reads the index alone,
+    so there the pass is made only when the counters `bound` the matches within the
+    sorted pages' reach (else None: count_capped counts)."""
+    window = paging.window()
+    if window is None:
+        return None
+    offset, size = window
+    most = sorted_up_to(offset + size, population)
+    postgres = conn.dialect.name == "postgresql"
+    if postgres and ((most_matches := bound()) is None or most_matches > most):
+        return None
+    matches = _matches(table, account_id, where, order, postgres, MAX_REACHABLE + 1)
+    total = select(func.count().label("n")).select_from(matches).cte("total")
+    # The sort runs only when the matches turn out few: both databases test a condition
+    # on no table once, before reading a row.
+    at = func.row_number().over(order_by=_page_order(matches, order, postgres))
+    page = (
+        _sorted(table, account_id, matches, order, postgres)
+        .add_columns(at.label("at"))
+        .where(select(total.c.n).scalar_subquery() <= most)
+        .offset(offset)
+        .limit(size)
+        .subquery()
+    )
+    both = union_all(
+        select(total.c.n.label("value"), literal(0).label("at")), select(page.c.id, page.c.at)
+    ).subquery()
+    first, *rest = conn.execute(select(both.c.value).order_by(both.c.at)).scalars()
+    n = min(int(first), MAX_REACHABLE)
+    return n, ([int(i) for i in rest] if n <= most else None)
+
+
+def sorted_up_to(end: int, population: int) -> int:
+    """The most matches page_ids sorts (rather than walks) for a page ending at `end`
+    among `population` records: _walk_pays is false below a bound and true above."""
+    low, high = 0, MAX_REACHABLE
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _walk_pays(middle, end, population):
+            high = middle - 1
+        else:
+            low = middle
+    return low
 
 
 def population_decides(total: int) -> bool:
@@ -152,35 +212,47 @@ def _direction(column: ColumnElement[Any], descending: bool) -> ColumnElement[An
     return column.desc() if descending else column.asc()
 
 
-def _sort_matches(
+def _matches(
     table: Table,
     account_id: int,
     where: Sequence[ColumnElement[bool]],
     order: Order,
     postgres: bool,
-) -> Select[Any]:
+    limit: int | None = None,
+) -> CTE:
     # MATERIALIZED keeps the planner from walking the sort index past every non-match:
     # the few matches come through the filters' indexes and are sorted afterwards.
     # SQLite gathers ids only (an index on the filtered column covers them) and reads
     # their sort keys by primary key; PostgreSQL hashed the whole sort index for that
     # join (23 ms for 5,000 matches), so there the matches carry their keys (3 ms).
     columns = [table.c.id.label("id")] + ([order.column.label("key")] if postgres else [])
-    matches = (
-        select(*columns)
-        .where(table.c.account_id == account_id, *where)
-        .cte("matches")
-        .prefix_with("MATERIALIZED")
-    )
-    key: ColumnElement[Any]
-    if postgres:
-        key = matches.c.key
-        statement = select(matches.c.id)
+    alone = where[0].ids if len(where) == 1 and isinstance(where[0], RowTest) else None
+    statement: Select[Any]
+    if alone is not None and not postgres:  # from the index alone, as count_up_to
+        inner = alone.subquery()
+        statement = select(inner.c[0].label("id"))
     else:
-        key = order.column
-        statement = select(matches.c.id).join(
+        statement = select(*columns).where(table.c.account_id == account_id, *where)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return statement.cte("matches").prefix_with("MATERIALIZED")
+
+
+def _sorted(
+    table: Table, account_id: int, matches: CTE, order: Order, postgres: bool
+) -> Select[Any]:
+    """The gathered matches' ids in the page order."""
+    statement = select(matches.c.id)
+    if not postgres:
+        statement = statement.join(
             table, (table.c.account_id == account_id) & (table.c.id == matches.c.id)
         )
-    return statement.order_by(key.is_(None), _direction(key, order.descending), matches.c.id)
+    return statement.order_by(*_page_order(matches, order, postgres))
+
+
+def _page_order(matches: CTE, order: Order, postgres: bool) -> list[ColumnElement[Any]]:
+    key = matches.c.key if postgres else order.column
+    return [key.is_(None), _direction(key, order.descending), matches.c.id]
 
 
 def _walk_sort_index(

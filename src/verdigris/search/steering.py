@@ -9,8 +9,10 @@ known from their counters (for several tags, at most their sum); each range's ar
 counted from its index, up to WIDER times the fewest (index entries only). When every
 range reaches that many, the search starts from the filter of fewest matches: the
 ranges, and the other counted filters, are tested on its rows instead (`column + 0`,
-`column || ''` keep SQLite off their indexes). PostgreSQL's planner has the
-histograms to choose itself.
+`column || ''` keep SQLite off their indexes). Ranges on two columns read every
+candidate's row whatever the start, so there a range's index is the start only when
+it reaches far fewer rows than the anchor (OUT_OF_ORDER), and then it is the narrowest
+range's. PostgreSQL's planner has the histograms to choose itself.
 """
 
 from __future__ import annotations
@@ -40,10 +42,18 @@ value's ids (records are stored in the order they were created, so a date range 
 them nearly in order): at 1,000,000 people the two plans took the same time where the
 range reached 3-5 times the rows (a state of 94,000 and of 61,000 people, created over
 30% of the span), and the address value's was 2-3.5x faster from 10 times."""
+OUT_OF_ORDER = 2
+"""Where the search reads each candidate's row anyway (ranges on two columns), a
+range's index must reach fewer than 1/OUT_OF_ORDER of the anchor's rows to be the
+start: it reaches rows out of their stored order, the anchor's ids in it. California
+(227,000 people) + created over half the span + 2 or more interactions (212,000):
+counted 409 ms from the interactions' index, 263 from the state's, 747 from the
+created dates' (SQLite's guess)."""
 MAX_PROBE = 200_000
 """Index entries a range's probe may count (about 30 ms on a slow 2-core machine): an
-anchor held by more than MAX_PROBE / WIDER records leaves SQLite its choice,
-since the probe would cost about what steering could save."""
+anchor held by more than MAX_PROBE / WIDER records leaves SQLite its choice (with one
+range; with two, more than MAX_PROBE * OUT_OF_ORDER), since the probe would cost
+about what steering could save."""
 
 
 def steer(
@@ -58,7 +68,9 @@ def steer(
     start where the others' indexes reach far more rows: a child-table filter's ids
     are looked up for each candidate instead of gathered, and where every range reaches
     WIDER times as many rows, the ranges and other counted filters are kept off their
-    indexes."""
+    indexes. Ranges on two columns: the narrowest is the start where it reaches under
+    1/OUT_OF_ORDER of the fewest matches, the other ranges and the counted filters
+    tested on its rows (a child-table filter's ids still gathered), else the fewest."""
     if conn.dialect.name != "sqlite" or len(clauses) < 2:
         return dict(clauses)
     decl = declaration(search.record_type)
@@ -77,14 +89,29 @@ def steer(
     fewest = anchors[start]
     steered = {k: _looked_up(c, anchors.get(k), fewest) if k != start else c
                for k, c in clauses.items()}  # fmt: skip
-    enough = fewest * WIDER
+    # From one range's index, the rows of another range's column are read one by one
+    # (its index covers only itself and the id the anchors' lists are tested on).
+    rows_read = len(ranges) > 1
+    enough = -(-fewest // OUT_OF_ORDER) if rows_read else fewest * WIDER
     if not ranges or enough > MAX_PROBE:
         return steered
-    for keys in ranges.values():
-        if count_up_to(conn, table, account_id, [clauses[k] for k in keys], enough) < enough:
-            return steered  # a range's index is as cheap a start: SQLite's choice
-    tested = ranged | (anchors.keys() - {start})
+    reached = {
+        column: count_up_to(conn, table, account_id, [clauses[k] for k in keys], enough)
+        for column, keys in ranges.items()
+    }
+    narrowest = min(reached, key=reached.__getitem__)
+    if reached[narrowest] >= enough:
+        tested = ranged | (anchors.keys() - {start})
+    elif rows_read:  # SQLite would guess a two-sided range the narrowest, however wide
+        tested = (ranged - set(ranges[narrowest])) | (anchors.keys() - _gathered(steered))
+    else:
+        return steered  # the range's index is as cheap a start: SQLite's choice
     return {k: _off_index(row_wise(c), table) if k in tested else c for k, c in steered.items()}
+
+
+def _gathered(clauses: Mapping[str, Clause]) -> set[str]:
+    """The filters that gather their ids from another table: a list tested by id."""
+    return {k for k, c in clauses.items() if isinstance(c, RowTest)}
 
 
 def _looked_up(clause: Clause, matches: int | None, fewest: int) -> Clause:

@@ -1,0 +1,109 @@
+"""Counting and paging: few matches are counted and sorted from one gathering of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Engine, event, text
+
+from tests.conftest import BACKENDS
+from tests.search import dataset, reference
+from verdigris.domain.paging import MAX_REACHABLE
+from verdigris.domain.types import RecordType
+from verdigris.parsing.search import parse_search
+from verdigris.search.execute import run_search
+from verdigris.search.paging import _walk_pays, sorted_up_to
+from verdigris.storage.engine import create_db_engine, read
+from verdigris.storage.schema import metadata
+
+PEOPLE, LEADS = dataset.build(seed=7, count=120)
+
+
+@given(end=st.integers(1, MAX_REACHABLE), population=st.integers(1, 5_000_000))
+def test_sorted_up_to_is_where_the_walk_stops_paying(end: int, population: int) -> None:
+    most = sorted_up_to(end, population)
+    if most > 0:
+        assert not _walk_pays(most, end, population)
+    if most < MAX_REACHABLE:
+        assert _walk_pays(most + 1, end, population)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('paging') / 'search.db'}"
+        engine = create_db_engine(url)
+        metadata.create_all(engine)
+    else:
+        engine = create_db_engine(request.getfixturevalue("postgres_database"))
+        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names}"))
+    dataset.load(engine, PEOPLE, LEADS)
+    yield engine
+    engine.dispose()
+
+
+def _searched(engine: Engine, body: dict[str, Any]) -> tuple[tuple[list[int], int], list[str]]:
+    """run_search's answer and the statements it ran over the people table."""
+    statements: list[str] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "FROM people" in statement:
+            statements.append(statement)
+
+    search = parse_search(RecordType.PERSON, body, {}, dict)
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with read(engine) as conn:
+            found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return found, statements
+
+
+def _counted_with_the_page(statements: list[str]) -> bool:
+    """Whether the one statement that orders matches also counted them."""
+    ordering = [s for s in statements if "ORDER BY" in s]
+    assert len(ordering) == 1
+    return "count(" in ordering[0]
+
+
+def _created_window(share: float) -> dict[str, int]:
+    created = sorted(p["date_created"] for p in PEOPLE.records)
+    return {
+        "minimum_created_date": created[0],
+        "maximum_created_date": created[int(len(created) * share)],
+    }
+
+
+def test_few_matches_are_counted_and_sorted_in_one_statement(loaded: Engine) -> None:
+    body = {**_created_window(0.3), "page_size": 5, "page_number": 2}
+    found, statements = _searched(loaded, body)
+    assert found == reference.search(PEOPLE, body, 2, dataset.NOW)
+    # PostgreSQL: no counter bounds a range's matches; counted apart, from the index alone.
+    assert _counted_with_the_page(statements) == (loaded.dialect.name == "sqlite")
+
+
+def test_postgresql_counts_and_sorts_together_when_the_counters_bound_the_matches(
+    loaded: Engine,
+) -> None:
+    state = next(p["address"]["state"] for p in PEOPLE.records if (p["address"] or {}).get("state"))
+    body = {"state": state, **_created_window(0.9), "sort_by": "name"}
+    found, statements = _searched(loaded, body)
+    assert found == reference.search(PEOPLE, body, 2, dataset.NOW)
+    assert found[1] > 0
+    assert _counted_with_the_page(statements)
+
+
+def test_a_page_past_the_matches_still_has_their_total(loaded: Engine) -> None:
+    body = {**_created_window(0.2), "page_size": 200, "page_number": 3}
+    found, _ = _searched(loaded, body)
+    assert found == ([], reference.search(PEOPLE, body, 2, dataset.NOW)[1])
+    assert found[1] > 0
