@@ -56,12 +56,19 @@ def _counted_with_page(
     scope: Scope, search: Search, compiled: Compiled, matches: Callable[[str], int | None]
 ) -> tuple[int, list[int] | None]:
     """The capped total, counted through the filters, and the page where the same
-    gathering of the matches could make it (paging.total_and_sorted_page)."""
+    gathering of the matches could make it (paging.total_and_sorted_page), for filters
+    on several fields. One field's filter is counted from its index alone (or from the
+    row of each match it finds there), where keeping the ids costs more than counting
+    them (100,000 leads created in a window: 17 -> 33 ms), and where building the longer
+    statement (about 0.5 ms) is what a phone number's whole search takes."""
     table, where = compiled.table, compiled.where
-    gathered = total_and_sorted_page(
-        scope.conn, table, scope.account_id, where, compiled.order, search.paging,
-        _population(scope, search), partial(_fewest_matches, search, matches),
-    )  # fmt: skip
+    gathered = None
+    decl = declaration(search.record_type)
+    if len({decl.filter_by_key[key].column or key for key in search.filters}) > 1:
+        gathered = total_and_sorted_page(
+            scope.conn, table, scope.account_id, where, compiled.order, search.paging,
+            _population(scope, search), partial(_fewest_matches, search, matches),
+        )  # fmt: skip
     if gathered is None:
         return count_capped(scope.conn, table, scope.account_id, where), None
     return gathered
