@@ -82,6 +82,23 @@ def postgres_database() -> Iterator[str]:
         yield url
 
 
+def empty_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, label: str
+) -> Engine:
+    """An engine on an empty database with the current schema, for a module-scoped
+    fixture parametrized over BACKENDS (`request.param`): a new SQLite file, or the
+    session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        engine = create_db_engine(f"sqlite:///{tmp_path_factory.mktemp(label) / 'search.db'}")
+        metadata.create_all(engine)
+        return engine
+    engine = create_db_engine(request.getfixturevalue("postgres_database"))
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names}"))
+    return engine
+
+
 def _sqlalchemy_url(url: str) -> str:
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]

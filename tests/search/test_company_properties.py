@@ -12,9 +12,9 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, empty_engine
 from tests.search import company_dataset as dataset
 from tests.search import company_reference as reference
 from tests.search.company_reference import Deals
@@ -23,9 +23,8 @@ from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
 from verdigris.search import paging
 from verdigris.search.execute import run_search
-from verdigris.storage.engine import create_db_engine, read
+from verdigris.storage.engine import read
 from verdigris.storage.records import custom_field_definitions
-from verdigris.storage.schema import metadata
 
 COUNT = 240
 Loaded = tuple[Engine, Deals, Deals]
@@ -35,15 +34,7 @@ Loaded = tuple[Engine, Deals, Deals]
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Loaded]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('deals') / 'search.db'}"
-        engine = create_db_engine(url)
-        metadata.create_all(engine)
-    else:
-        engine = create_db_engine(request.getfixturevalue("postgres_database"))
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names}"))
+    engine = empty_engine(request, tmp_path_factory, "deals")
     companies, opportunities = dataset.build(seed=7, count=COUNT)
     dataset.load(engine, companies, opportunities)
     yield engine, companies, opportunities

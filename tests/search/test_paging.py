@@ -8,17 +8,16 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, empty_engine
 from tests.search import dataset, reference
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
 from verdigris.search.execute import run_search
 from verdigris.search.paging import _walk_pays, sorted_up_to
-from verdigris.storage.engine import create_db_engine, read
-from verdigris.storage.schema import metadata
+from verdigris.storage.engine import read
 
 PEOPLE, LEADS = dataset.build(seed=7, count=120)
 
@@ -36,15 +35,7 @@ def test_sorted_up_to_is_where_the_walk_stops_paying(end: int, population: int) 
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('paging') / 'search.db'}"
-        engine = create_db_engine(url)
-        metadata.create_all(engine)
-    else:
-        engine = create_db_engine(request.getfixturevalue("postgres_database"))
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names}"))
+    engine = empty_engine(request, tmp_path_factory, "paging")
     dataset.load(engine, PEOPLE, LEADS)
     yield engine
     engine.dispose()

@@ -10,9 +10,9 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, empty_engine
 from tests.search import dataset, reference
 from tests.search.reference import World
 from verdigris.domain.declarations import LEAD, PERSON
@@ -21,9 +21,8 @@ from verdigris.parsing.search import parse_search
 from verdigris.search import paging, steering
 from verdigris.search.execute import _least_held_tag_first, counted_total, run_search
 from verdigris.search.scope import Scope
-from verdigris.storage.engine import create_db_engine, read
+from verdigris.storage.engine import read
 from verdigris.storage.records import custom_field_definitions
-from verdigris.storage.schema import metadata
 
 COUNT = 300
 PEOPLE, LEADS = dataset.build(seed=4, count=COUNT)
@@ -33,15 +32,7 @@ PEOPLE, LEADS = dataset.build(seed=4, count=COUNT)
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('properties') / 'search.db'}"
-        engine = create_db_engine(url)
-        metadata.create_all(engine)
-    else:
-        engine = create_db_engine(request.getfixturevalue("postgres_database"))
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names}"))
+    engine = empty_engine(request, tmp_path_factory, "properties")
     dataset.load(engine, PEOPLE, LEADS)
     yield engine
     engine.dispose()

@@ -11,9 +11,9 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, empty_engine
 from tests.copper import new_account
 from tests.search import reference_work
 from verdigris.domain.declarations import PROJECT, TASK
@@ -23,10 +23,9 @@ from verdigris.parsing.search import parse_search
 from verdigris.search import paging
 from verdigris.search.execute import run_search
 from verdigris.storage import writes
-from verdigris.storage.engine import create_db_engine, read, write
+from verdigris.storage.engine import read, write
 from verdigris.storage.follows import set_following
 from verdigris.storage.records import custom_field_definitions
-from verdigris.storage.schema import metadata
 
 TAGS = ["a", "B", "c d"]
 NAMES = ["Call", "call back", "Email", "Report", "report Q3", "Visit", "Callback  RÉPORT"]
@@ -91,14 +90,7 @@ def _record(rng: random.Random, i: int, kind: str, related: list[tuple[str, list
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Engine, Data]]:
-    if request.param == "sqlite":
-        engine = create_db_engine(f"sqlite:///{tmp_path_factory.mktemp('work') / 'work.db'}")
-        metadata.create_all(engine)
-    else:
-        engine = create_db_engine(request.getfixturevalue("postgres_database"))
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names}"))
+    engine = empty_engine(request, tmp_path_factory, "work")
     data = _build(engine)
     yield engine, data
     engine.dispose()

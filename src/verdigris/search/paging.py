@@ -115,13 +115,13 @@ def total_and_sorted_page(
     bound: Callable[[], int | None],
 ) -> tuple[int, list[int] | None] | None:
     """The capped total and, when the matches are few enough that page_ids would sort
-    them, the page, from one gathering of them (None: no page, page_ids walks). Counting
-    and sorting gathered the same matches twice: people of one state created over half
+    them, that page (else None: page_ids walks), from one gathering of the matches.
+    Counting and sorting gathered them twice: people of one state created over half
     the span with 2+ interactions, 4,300 of 1,000,000, took 240 ms to count and 265 ms
-    to page. SQLite keeps the ids it counts (19 ms for 100,001); PostgreSQL's matches
-    would carry their sort keys off the table, where its count reads the index alone,
-    so there the pass is made only when the counters `bound` the matches within the
-    sorted pages' reach (else None: count_capped counts)."""
+    to page; 265 together. SQLite keeps the ids it counts (19 ms for 100,001).
+    PostgreSQL's matches would carry their sort keys off the table, where its count
+    reads the index alone, so there the pass is made only when the counters `bound`
+    the matches within the sorted pages' reach; otherwise None: count_capped counts."""
     window = paging.window()
     if window is None:
         return None

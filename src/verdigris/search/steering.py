@@ -47,7 +47,7 @@ OUT_OF_ORDER = 2
 range's index must reach fewer than 1/OUT_OF_ORDER of the anchor's rows to be the
 start: it reaches rows out of their stored order, the anchor's ids in it. California
 (227,000 people) + created over half the span + 2 or more interactions (212,000):
-counted 409 ms from the interactions' index, 263 from the state's, 747 from the
+counted 409 ms from the interactions' index, 336 from the state's, 747 from the
 created dates' (SQLite's guess)."""
 MAX_PROBE = 200_000
 """Index entries a range's probe may count (about 30 ms on a slow 2-core machine): an
