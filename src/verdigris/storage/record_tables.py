@@ -40,11 +40,16 @@ def record_indexes(declaration: Declaration) -> list[Index]:
     """(account_id, column, id) per indexed column, and a type with a converted flag
     carries it last in each: every search of it leaves converted records out unless
     asked, and reading the flag from the index spares a row read per entry walked or
-    counted (1,000,000 leads, page 4,500 by name on PostgreSQL: 773 -> 57 ms)."""
+    counted (1,000,000 leads, page 4,500 by name on PostgreSQL: 773 -> 57 ms). So does
+    (account_id, id, flag), for the ids a child-table filter gathers: counted by the
+    primary key, each was a row read (57,000 leads of one custom field value: 155 ->
+    38 ms)."""
     table = declaration.table
     flag = [declaration.converted_column] if declaration.converted_column else []
     columns = indexed_columns(declaration)
     indexes = [Index(f"ix_{table}_{c}", "account_id", c, "id", *flag) for c in columns]
+    if flag:
+        indexes.append(Index(f"ix_{table}_id_{flag[0]}", "account_id", "id", *flag))
     if declaration.address is not None:
         indexes += _padded(table, flag)
     return indexes
