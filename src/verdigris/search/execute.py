@@ -36,15 +36,16 @@ def run_search(
     scope = Scope(conn, account_id, user_id, now, search.record_type)
     search = _least_held_tag_first(scope, search)
     matches = cache(partial(_filter_matches, scope, search))  # steering reads them too
+    searched = cache(partial(_population, scope, search))  # the one pass reads it too
     compiled = compile_search(scope, search, matches)
     total = counted_total(scope, search)
     if total is None:
-        total, page = _counted_with_page(scope, search, compiled, matches)
+        total, page = _counted_with_page(scope, search, compiled, matches, searched)
         if page is not None:
             return page, total
     population = None
     if population_decides(total):  # no filter: the total is the population
-        population = _population(scope, search) if search.filters else total
+        population = searched() if search.filters else total
     ids = page_ids(
         conn, compiled.table, account_id, compiled.where, compiled.order, search.paging, total,
         population,
@@ -53,7 +54,11 @@ def run_search(
 
 
 def _counted_with_page(
-    scope: Scope, search: Search, compiled: Compiled, matches: Callable[[str], int | None]
+    scope: Scope,
+    search: Search,
+    compiled: Compiled,
+    matches: Callable[[str], int | None],
+    population: Callable[[], int],
 ) -> tuple[int, list[int] | None]:
     """The capped total, counted through the filters, and the page where the same
     gathering of the matches could make it (paging.total_and_sorted_page), for filters
@@ -67,7 +72,7 @@ def _counted_with_page(
     if len({decl.filter_by_key[key].column or key for key in search.filters}) > 1:
         gathered = total_and_sorted_page(
             scope.conn, table, scope.account_id, where, compiled.order, search.paging,
-            _population(scope, search), partial(_fewest_matches, search, matches),
+            population(), partial(_fewest_matches, search, matches),
         )  # fmt: skip
     if gathered is None:
         return count_capped(scope.conn, table, scope.account_id, where), None

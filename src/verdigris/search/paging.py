@@ -226,13 +226,7 @@ def _matches(
     # their sort keys by primary key; PostgreSQL hashed the whole sort index for that
     # join (23 ms for 5,000 matches), so there the matches carry their keys (3 ms).
     columns = [table.c.id.label("id")] + ([order.column.label("key")] if postgres else [])
-    alone = where[0].ids if len(where) == 1 and isinstance(where[0], RowTest) else None
-    statement: Select[Any]
-    if alone is not None and not postgres:  # from the index alone, as count_up_to
-        inner = alone.subquery()
-        statement = select(inner.c[0].label("id"))
-    else:
-        statement = select(*columns).where(table.c.account_id == account_id, *where)
+    statement = select(*columns).where(table.c.account_id == account_id, *where)
     if limit is not None:
         statement = statement.limit(limit)
     return statement.cte("matches").prefix_with("MATERIALIZED")
