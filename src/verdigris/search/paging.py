@@ -11,12 +11,23 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import CTE, Column, Connection, Select, Table, func, literal, select, union_all
+from sqlalchemy import (
+    CTE,
+    Column,
+    CompoundSelect,
+    Connection,
+    Select,
+    Table,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import iterate
 
 from verdigris.domain.paging import MAX_REACHABLE, Paging
-from verdigris.storage.dialect import RowTest, row_wise
+from verdigris.storage.dialect import RowTest, by_case, row_wise
 
 SMALL_MATCH_SET = 1_000
 """At or below this many matches, fetch them through the filters' indexes and sort them;
@@ -67,9 +78,24 @@ def count_up_to(
     if alone is not None:
         inner = alone.limit(limit).subquery()
     else:
-        matches = select(literal(1)).select_from(table).where(table.c.account_id == account_id)
-        inner = matches.where(*where).limit(limit).subquery()
+        inner = _gathered(table, account_id, where, conn.dialect.name, literal(1), limit).subquery()
     return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _gathered(
+    table: Table,
+    account_id: int,
+    where: Sequence[ColumnElement[bool]],
+    dialect: str,
+    column: ColumnElement[Any],
+    limit: int | None,
+) -> Select[Any] | CompoundSelect[Any]:
+    """`column` of the matches of `where`, each case of an address value apart on SQLite
+    (dialect.by_case), up to `limit` of them."""
+    scoped = [table.c.account_id == account_id]
+    parts = [select(column).where(*scoped, *w) for w in by_case(dialect, where)]
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    return statement if limit is None else statement.limit(limit)
 
 
 def page_ids(
@@ -225,10 +251,13 @@ def _matches(
     # SQLite gathers ids only (an index on the filtered column covers them) and reads
     # their sort keys by primary key; PostgreSQL hashed the whole sort index for that
     # join (23 ms for 5,000 matches), so there the matches carry their keys (3 ms).
-    columns = [table.c.id.label("id")] + ([order.column.label("key")] if postgres else [])
-    statement = select(*columns).where(table.c.account_id == account_id, *where)
-    if limit is not None:
-        statement = statement.limit(limit)
+    statement: Select[Any] | CompoundSelect[Any]
+    if postgres:
+        columns = [table.c.id.label("id"), order.column.label("key")]
+        statement = select(*columns).where(table.c.account_id == account_id, *where)
+        statement = statement if limit is None else statement.limit(limit)
+    else:
+        statement = _gathered(table, account_id, where, "sqlite", table.c.id.label("id"), limit)
     return statement.cte("matches").prefix_with("MATERIALIZED")
 
 

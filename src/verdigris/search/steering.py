@@ -12,7 +12,9 @@ ranges, and the other counted filters, are tested on its rows instead (`column +
 `column || ''` keep SQLite off their indexes). Ranges on two columns read every
 candidate's row whatever the start, so there a range's index is the start only when
 it reaches far fewer rows than the anchor (OUT_OF_ORDER), and then it is the narrowest
-range's. PostgreSQL's planner has the histograms to choose itself.
+range's. A state or country within a created or modified window is one range of the
+index of both (Address.ranged): that index is the start wherever the address value is.
+PostgreSQL's planner has the histograms to choose itself.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.parsing.search import Search
 from verdigris.search.paging import count_up_to
-from verdigris.storage.dialect import RowTest, row_wise
+from verdigris.storage.dialect import AnyCase, RowTest, row_wise
 
 Clause = ColumnElement[bool]
 RANGES = frozenset({FilterKind.MINIMUM, FilterKind.MAXIMUM, FilterKind.AGE})
@@ -70,15 +72,14 @@ def steer(
     WIDER times as many rows, the ranges and other counted filters are kept off their
     indexes. Ranges on two columns: the narrowest is the start where it reaches under
     1/OUT_OF_ORDER of the fewest matches, the other ranges and the counted filters
-    tested on its rows (a child-table filter's ids still gathered), else the fewest."""
+    tested on its rows (a child-table filter's ids still gathered), else the fewest.
+    An address value indexed with a range's column (Address.ranged) starts from that
+    index, the range on it; where every filter is too broad to probe, such a value is
+    the start even when another filter counts fewer matches. An address value at the
+    start is counted and gathered case by case (dialect.by_case)."""
     if conn.dialect.name != "sqlite" or len(clauses) < 2:
         return dict(clauses)
-    decl = declaration(search.record_type)
-    ranges: dict[str, list[str]] = {}
-    for key in search.filters:
-        spec = decl.filter_by_key[key]
-        if spec.kind in RANGES:
-            ranges.setdefault(spec.column or key, []).append(key)
+    ranges = _ranges(search)
     ranged = {key for keys in ranges.values() for key in keys}
     # In the filters' order, so that a tie picks the same start every time.
     others = [key for key in clauses if key not in ranged]
@@ -87,26 +88,92 @@ def steer(
         return dict(clauses)
     start = min(anchors, key=anchors.__getitem__)
     fewest = anchors[start]
-    steered = {k: _looked_up(c, anchors.get(k), fewest) if k != start else c
-               for k, c in clauses.items()}  # fmt: skip
     # From one range's index, the rows of another range's column are read one by one
     # (its index covers only itself and the id the anchors' lists are tested on).
     rows_read = len(ranges) > 1
     enough = -(-fewest // OUT_OF_ORDER) if rows_read else fewest * WIDER
-    if not ranges or enough > MAX_PROBE:
-        return steered
+    if ranges and enough > MAX_PROBE:
+        start = _broad_start(search, anchors, ranges) or start
+    steered = {k: _looked_up(c, anchors.get(k), anchors[start]) if k != start else c
+               for k, c in clauses.items()}  # fmt: skip
+    if not ranges:
+        return _started(steered, start)
+    # An address value's index with a range's column (Address.ranged) reaches no more
+    # entries than that range's own: only the other ranges are worth probing.
+    within = _indexed_with(search, start, ranges)
+    on_start = set(ranges.get(within or "", ()))
+    probed = {column: keys for column, keys in ranges.items() if column != within}
+    if enough > MAX_PROBE or not probed:
+        if within is None:
+            return steered
+        return _tested(_started(steered, start), _others(ranged, on_start, anchors, start), table)
     reached = {
         column: count_up_to(conn, table, account_id, [clauses[k] for k in keys], enough)
-        for column, keys in ranges.items()
+        for column, keys in probed.items()
     }
     narrowest = min(reached, key=reached.__getitem__)
     if reached[narrowest] >= enough:
-        tested = ranged | (anchors.keys() - {start})
+        tested = _others(ranged, on_start, anchors, start)
+        steered = _started(steered, start)
     elif rows_read:  # SQLite would guess a two-sided range the narrowest, however wide
         tested = (ranged - set(ranges[narrowest])) | (anchors.keys() - _gathered(steered))
     else:
         return steered  # the range's index is as cheap a start: SQLite's choice
-    return {k: _off_index(row_wise(c), table) if k in tested else c for k, c in steered.items()}
+    return _tested(steered, tested, table)
+
+
+def _ranges(search: Search) -> dict[str, list[str]]:
+    """The search's range filters by the column they bound."""
+    decl = declaration(search.record_type)
+    ranges: dict[str, list[str]] = {}
+    for key in search.filters:
+        spec = decl.filter_by_key[key]
+        if spec.kind in RANGES:
+            ranges.setdefault(spec.column or key, []).append(key)
+    return ranges
+
+
+def _others(
+    ranged: set[str], on_start: set[str], anchors: Mapping[str, int], start: str
+) -> set[str]:
+    """The filters tested on the rows the start reaches: every range but those its index
+    holds, and every other counted filter."""
+    return (ranged - on_start) | (anchors.keys() - {start})
+
+
+def _broad_start(
+    search: Search, anchors: Mapping[str, int], ranges: Mapping[str, list[str]]
+) -> str | None:
+    """Where every filter is too broad to probe the ranges, the address value indexed
+    with one of them (the fewest of such): it reaches no more than its own matches,
+    where SQLite would start from a range and test its entries against every other
+    filter's gathered ids. People of the most common tag (234,000) in the United States
+    (242,000) modified over half the span: 540 ms from the modified dates' index."""
+    indexed = [key for key in anchors if _indexed_with(search, key, ranges) is not None]
+    return min(indexed, key=anchors.__getitem__, default=None)
+
+
+def _indexed_with(search: Search, start: str, ranges: Mapping[str, list[str]]) -> str | None:
+    """The column of a range indexed together with the address part at `start`
+    (Address.ranged): its value within the range is one range of that index, fewer
+    entries than either filter's own index reaches."""
+    decl = declaration(search.record_type)
+    spec = decl.filter_by_key[start]
+    if spec.kind is not FilterKind.ADDRESS or decl.address is None:
+        return None
+    part = spec.column or start
+    return next((c for p, c in decl.address.ranged if p == part and c in ranges), None)
+
+
+def _tested(clauses: Mapping[str, Clause], tested: set[str], table: Table) -> dict[str, Clause]:
+    """`clauses`, those in `tested` tested on each row the start reaches, off their index."""
+    return {k: _off_index(row_wise(c), table) if k in tested else c for k, c in clauses.items()}
+
+
+def _started(clauses: dict[str, Clause], start: str) -> dict[str, Clause]:
+    """`clauses`, an address value at `start` marked as the search's start."""
+    clause = clauses[start]
+    return clauses | {start: clause.as_start()} if isinstance(clause, AnyCase) else clauses
 
 
 def _gathered(clauses: Mapping[str, Clause]) -> set[str]:

@@ -110,11 +110,11 @@ def _in_values_postgresql(element: InValues, compiler: SQLCompiler, **kw: Any) -
 
 
 class AnyCase(ColumnElement[bool]):
-    """A record meets any of several cases, each served by an index of its own (one of
-    them partial): a plain OR on PostgreSQL, whose planner ORs the indexes' bitmaps
+    """A record meets any of several disjoint cases, each served by an index of its own
+    (one of them partial): a plain OR on PostgreSQL, whose planner ORs the indexes' bitmaps
     (or filters rows while walking a sort index, for broad values); on SQLite, which
     does not split an OR whose case needs a partial index, the ids of each case joined
-    by UNION ALL."""
+    by UNION ALL. `start`: the search starts from it (see by_case)."""
 
     type = Boolean()
     _is_implicitly_boolean = True
@@ -125,10 +125,34 @@ class AnyCase(ColumnElement[bool]):
         ("table", InternalTraversal.dp_clauseelement),
         ("scope", InternalTraversal.dp_clauseelement),
         ("cases", InternalTraversal.dp_clauseelement_list),
+        ("start", InternalTraversal.dp_boolean),
     ]
 
-    def __init__(self, table: Table, scope: ColumnElement[bool], cases: Sequence[Any]) -> None:
-        self.table, self.scope, self.cases = table, scope, list(cases)
+    def __init__(
+        self, table: Table, scope: ColumnElement[bool], cases: Sequence[Any], start: bool = False
+    ) -> None:
+        self.table, self.scope, self.cases, self.start = table, scope, list(cases), start
+
+    def as_start(self) -> AnyCase:
+        """The same cases, marked as where the search starts."""
+        return AnyCase(self.table, self.scope, self.cases, start=True)
+
+
+def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[list[ColumnElement[bool]]]:
+    """`where` as the conjunctions whose matches add up to its own: on SQLite, one per
+    case of the AnyCase the search starts from, that case in its place (the cases are
+    disjoint, so their matches are counted and gathered side by side, by UNION ALL).
+    As `id IN` the gathered ids of every case, SQLite first stored them all and then
+    looked each up by primary key: California's 227,000 people created over half the
+    span with 2+ interactions counted in 660 ms that way, 228 ms from the state's index
+    itself. Where another index is the start, the stored ids are what it tests its
+    entries against without reading their rows, and `where` stays whole; so it does on
+    PostgreSQL."""
+    if dialect == "sqlite":
+        for i, clause in enumerate(where):
+            if isinstance(clause, AnyCase) and clause.start:
+                return [[*where[:i], case, *where[i + 1 :]] for case in clause.cases]
+    return [list(where)]
 
 
 @compiles(AnyCase)

@@ -155,9 +155,12 @@ class JoinedKey(Field):
 @dataclass(frozen=True, kw_only=True)
 class Address(Field):
     """{street, city, state, postal_code, country} or null; its parts' sort and match
-    keys are columns of their own (ADDRESS_KEYS), counted per value."""
+    keys are columns of their own (ADDRESS_KEYS), counted per value. `ranged`: (part,
+    column) pairs indexed together, for a value of the part within a range of the
+    column (decision 0206)."""
 
     name: str = "address"
+    ranged: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
