@@ -99,21 +99,21 @@ def steer(
     if not ranges:
         return _started(steered, start)
     # An address value's index with a range's column (Address.ranged) reaches no more
-    # entries than that range's own: only the other ranges are worth probing.
-    within = _indexed_with(search, start, ranges)
-    on_start = set(ranges.get(within or "", ()))
-    probed = {column: keys for column, keys in ranges.items() if column != within}
-    if enough > MAX_PROBE or not probed:
-        if within is None:
-            return steered
-        return _tested(_started(steered, start), _others(ranged, on_start, anchors, start), table)
+    # entries than either filter's own. Probing the other ranges first cost more than
+    # it found: leads of California created over half the span with 3+ interactions,
+    # 118 ms started from the interactions' index, 56 from the state's and the dates'.
+    if (within := _indexed_with(search, start, ranges)) is not None:
+        tested = _others(ranged, set(ranges[within]), anchors, start)
+        return _tested(_started(steered, start), tested, table)
+    if enough > MAX_PROBE:
+        return steered
     reached = {
         column: count_up_to(conn, table, account_id, [clauses[k] for k in keys], enough)
-        for column, keys in probed.items()
+        for column, keys in ranges.items()
     }
     narrowest = min(reached, key=reached.__getitem__)
     if reached[narrowest] >= enough:
-        tested = _others(ranged, on_start, anchors, start)
+        tested = _others(ranged, set(), anchors, start)
         steered = _started(steered, start)
     elif rows_read:  # SQLite would guess a two-sided range the narrowest, however wide
         tested = (ranged - set(ranges[narrowest])) | (anchors.keys() - _gathered(steered))
