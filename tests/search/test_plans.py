@@ -162,7 +162,7 @@ def _steered(
     counted = lambda key: matches.get(key, address_matches)  # noqa: E731
     steered = steer(conn, schema.people, 1, search, clauses, counted)
     # As the count gathers the matches: an address value at the start case by case.
-    statement = _gathered(schema.people, 1, list(steered.values()), "sqlite", literal(1), None)
+    statement = _gathered(schema.people, 1, list(steered.values()), "sqlite", [literal(1)], None)
     return _explain(conn, statement)
 
 

@@ -55,17 +55,22 @@ def custom_fields(
     among a definition's options are dropped, so schema edits never need a data rewrite
     to render right.
     """
+    return shown_values(text, shown_on(definitions, type_name))
+
+
+def shown_values(text: str | None, shown: Sequence[Shown]) -> list[dict[str, Any]]:
+    """`custom_fields` with the definitions already prepared (shown_on)."""
     stored: Mapping[str, Any] = parse_json(text, {})
     return [
-        {"custom_field_definition_id": shown.id, "value": shown.value(stored.get(shown.key))}
-        for shown in _shown(definitions, type_name)
+        {"custom_field_definition_id": each.id, "value": each.value(stored.get(each.key))}
+        for each in shown
     ]
 
 
 @dataclass(frozen=True)
-class _Shown:
-    """A definition as each record of a page shows it: its id, the key of its stored
-    value, what an unset value shows, and the options a value may name (None: any)."""
+class Shown:
+    """A definition as each record shows it: its id, the key of its stored value, what
+    an unset value shows, and the options a value may name (None: any)."""
 
     id: int
     key: str
@@ -83,22 +88,12 @@ class _Shown:
         return value if value in self.options else None
 
 
-_last_shown: tuple[Sequence[Definition], str, list[_Shown]] | None = None
-
-
-def _shown(definitions: Sequence[Definition], type_name: str) -> list[_Shown]:
-    """The definitions shown on `type_name`, prepared once per list of definitions: a
-    page renders up to 200 records against the same list (a tenth of a page of 200
-    leads' time went to testing each definition again for each record)."""
-    global _last_shown
-    last = _last_shown
-    if last is not None and last[0] is definitions and last[1] == type_name:
-        return last[2]
-    shown = [
-        _Shown(d.id, str(d.id), unset_value(d.data_type),
-               d.option_ids if d.has_options else None, d.data_type == "MultiSelect")
+def shown_on(definitions: Sequence[Definition], type_name: str) -> list[Shown]:
+    """The definitions shown on `type_name`, prepared once for a page of records (a tenth
+    of a page of 200 leads' time went to testing each definition again for each)."""
+    return [
+        Shown(d.id, str(d.id), unset_value(d.data_type),
+              d.option_ids if d.has_options else None, d.data_type == "MultiSelect")
         for d in definitions
         if d.is_on(type_name)
     ]  # fmt: skip
-    _last_shown = (definitions, type_name, shown)
-    return shown

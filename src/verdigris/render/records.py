@@ -3,7 +3,7 @@ record type (a search page renders up to 200 records, a dump millions)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -17,17 +17,32 @@ Renderer = Callable[[Mapping[str, Any], Sequence[Definition]], Record]
 
 _FUNCTIONS = {
     "address": parts.address, "json_list": parts.json_list, "parse_json": parts.parse_json,
-    "number": parts.number, "custom_fields": parts.custom_fields,
+    "number": parts.number, "shown_values": parts.shown_values,
 }  # fmt: skip
 
 
-@cache
 def renderer(record_type: RecordType) -> Renderer:
+    """The function rendering one row of this type."""
+    compiled, name = _compiled(record_type), declaration(record_type).name
+    return lambda row, definitions: compiled(row, parts.shown_on(definitions, name))
+
+
+def render_rows(
+    record_type: RecordType, rows: Iterable[Mapping[str, Any]], definitions: Sequence[Definition]
+) -> list[Record]:
+    """Rows of one type rendered against the same definitions, prepared once."""
+    compiled = _compiled(record_type)
+    shown = parts.shown_on(definitions, declaration(record_type).name)
+    return [compiled(row, shown) for row in rows]
+
+
+@cache
+def _compiled(record_type: RecordType) -> Callable[[Mapping[str, Any], list[parts.Shown]], Record]:
     """The function rendering a row of this type, compiled from its fields' expressions
     into one dict display (a call per field would cost as much as the rest)."""
     decl = declaration(record_type)
     items = ", ".join(f"{f.name!r}: {field_value(f)}" for f in decl.fields)
-    source = f"def render(row, definitions):\n    return {{{items}}}\n"
-    namespace: dict[str, Any] = {**_FUNCTIONS, "type_name": decl.name}
+    source = f"def render(row, shown):\n    return {{{items}}}\n"
+    namespace: dict[str, Any] = dict(_FUNCTIONS)
     exec(compile(source, f"<render {decl.name}>", "exec"), namespace)  # noqa: S102
     return namespace["render"]  # type: ignore[no-any-return]

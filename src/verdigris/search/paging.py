@@ -78,7 +78,8 @@ def count_up_to(
     if alone is not None:
         inner = alone.limit(limit).subquery()
     else:
-        inner = _gathered(table, account_id, where, conn.dialect.name, literal(1), limit).subquery()
+        matches = _gathered(table, account_id, where, conn.dialect.name, [literal(1)], limit)
+        inner = matches.subquery()
     return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
 
 
@@ -87,13 +88,13 @@ def _gathered(
     account_id: int,
     where: Sequence[ColumnElement[bool]],
     dialect: str,
-    column: ColumnElement[Any],
+    columns: Sequence[ColumnElement[Any]],
     limit: int | None,
 ) -> Select[Any] | CompoundSelect[Any]:
-    """`column` of the matches of `where`, each case of an address value apart on SQLite
+    """`columns` of the matches of `where`, each case of an address value apart on SQLite
     (dialect.by_case), up to `limit` of them."""
     scoped = [table.c.account_id == account_id]
-    parts = [select(column).where(*scoped, *w) for w in by_case(dialect, where)]
+    parts = [select(*columns).where(*scoped, *w) for w in by_case(dialect, where)]
     statement = parts[0] if len(parts) == 1 else union_all(*parts)
     return statement if limit is None else statement.limit(limit)
 
@@ -251,13 +252,9 @@ def _matches(
     # SQLite gathers ids only (an index on the filtered column covers them) and reads
     # their sort keys by primary key; PostgreSQL hashed the whole sort index for that
     # join (23 ms for 5,000 matches), so there the matches carry their keys (3 ms).
-    statement: Select[Any] | CompoundSelect[Any]
-    if postgres:
-        columns = [table.c.id.label("id"), order.column.label("key")]
-        statement = select(*columns).where(table.c.account_id == account_id, *where)
-        statement = statement if limit is None else statement.limit(limit)
-    else:
-        statement = _gathered(table, account_id, where, "sqlite", table.c.id.label("id"), limit)
+    columns = [table.c.id.label("id")] + ([order.column.label("key")] if postgres else [])
+    dialect = "postgresql" if postgres else "sqlite"
+    statement = _gathered(table, account_id, where, dialect, columns, limit)
     return statement.cte("matches").prefix_with("MATERIALIZED")
 
 

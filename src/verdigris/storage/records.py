@@ -20,7 +20,7 @@ from verdigris.domain.definitions import Definition, Option
 from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import NotFound
-from verdigris.render.records import renderer
+from verdigris.render.records import render_rows, renderer
 from verdigris.storage import schema
 from verdigris.storage.columns import value_columns
 
@@ -101,8 +101,7 @@ def load_records(
     if not rows:
         return []
     definitions = custom_field_definitions(conn, account_id)
-    render = renderer(record_type)
-    return [render(rows[i], definitions) for i in ids if i in rows]
+    return render_rows(record_type, (rows[i] for i in ids if i in rows), definitions)
 
 
 def get_record(
