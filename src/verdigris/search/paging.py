@@ -74,13 +74,41 @@ def count_up_to(
     limit: int,
 ) -> int:
     """Matches of `where`, counting no more than `limit` of them."""
-    alone = where[0].ids if len(where) == 1 and isinstance(where[0], RowTest) else None
-    if alone is not None:
-        inner = alone.limit(limit).subquery()
+    ids = _indexed_ids(table, account_id, where, conn.dialect.name)
+    if ids is not None:
+        inner = ids.limit(limit).subquery()
     else:
         matches = _gathered(table, account_id, where, conn.dialect.name, [literal(1)], limit)
         inner = matches.subquery()
     return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _indexed_ids(
+    table: Table, account_id: int, where: Sequence[ColumnElement[bool]], dialect: str
+) -> Select[Any] | CompoundSelect[Any] | None:
+    """The matches' ids, each once, read from the value index of a child filter that
+    has them (RowTest.ids), where nothing else filters but the record's own columns (a
+    lead's converted flag): on SQLite each id is tested in one seek of the record's
+    index (100,000 leads holding a checkbox: 114 -> 71 ms); PostgreSQL hashes every
+    unconverted lead for that join (180 ms), and gathers instead."""
+    first, *rest = where
+    if not isinstance(first, RowTest) or first.ids is None:
+        return None
+    if not rest:
+        return first.ids
+    if dialect != "sqlite" or not all(_on_own_columns(table, clause) for clause in rest):
+        return None
+    found = first.ids.subquery()
+    # Joined, not tested by EXISTS: then SQLite seeks the index holding the flag, not the
+    # primary key's (whose row it would read).
+    record = found.join(
+        table, (table.c.account_id == account_id) & (table.c.id == found.c.record_id)
+    )
+    return select(found.c.record_id).select_from(record).where(*rest)
+
+
+def _on_own_columns(table: Table, clause: ColumnElement[bool]) -> bool:
+    return all(e.table is table for e in iterate(clause) if isinstance(e, Column))
 
 
 def _gathered(

@@ -6,7 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, and_, distinct, false, func, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Select,
+    Table,
+    and_,
+    distinct,
+    false,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.util import ClauseAdapter
@@ -33,18 +45,53 @@ class Scope:
     def table(self) -> Table:
         return schema.RECORD_TABLES[self.record_type]
 
-    def child_ids(self, child: Table, *conditions: ColumnElement[bool], values: int = 1) -> RowTest:
+    def child_ids(
+        self,
+        child: Table,
+        *conditions: ColumnElement[bool],
+        values: int = 1,
+        once: Select[Any] | CompoundSelect[Any] | None = None,
+    ) -> RowTest:
         """The record's id is among those of `child` rows meeting `conditions`: gathered
         through the child's value index to count or sort the matches; on a walk of a
         sort index, which tests only the rows it passes, looked up for each one through
         the child's primary key, which starts with the record (gathering the ids of a
         tag held by 234,000 people first took 100 ms there). `values`: how many values
-        the conditions name, each a seek per row (paging weighs them against gathering)."""
+        the conditions name, each a seek per row (paging weighs them against gathering).
+        `once`: the same ids, each record once, read from the value index alone (see
+        `each_once`), for a search with no other filter to count."""
         rows = self.child_rows(child, *conditions)
         one = rows.where(child.c.record_id == self.table.c.id)
         # A value index would have SQLite seek every value, or read a range of them.
         one = one.with_hint(child, "NOT INDEXED", "sqlite")
-        return RowTest(self.table.c.id.in_(rows), one.exists(), seeks=values)
+        return RowTest(self.table.c.id.in_(rows), one.exists(), ids=once, seeks=values)
+
+    def each_once(
+        self,
+        child: Table,
+        column: ColumnElement[Any],
+        values: list[Any],
+        conditions: tuple[ColumnElement[bool], ...],
+    ) -> Select[Any] | CompoundSelect[Any]:
+        """The records with a `child` row holding any of `values` in `column`, each once:
+        each value's rows whose record holds none of the values before it (one seek of
+        the child's primary key per row of a later value). Counting the ids of two
+        common MultiSelect options this way took 13 ms at 1,000,000 people, where
+        testing each person against the gathered ids took 120 ms (SQLite) and a
+        DISTINCT 150 ms (PostgreSQL)."""
+        other = child.alias("other")
+        on_other = ClauseAdapter(other).traverse
+        adapted = [on_other(condition) for condition in conditions]
+        same_record = other.c.record_id == child.c.record_id
+        parts = []
+        for i, value in enumerate(values):
+            rows = self.child_rows(child, *conditions, column == value)
+            if i:
+                earlier = in_values(on_other(column), values[:i])
+                held = self.child_rows(other, same_record, *adapted, earlier)
+                rows = rows.where(~held.exists())
+            parts.append(rows)
+        return parts[0] if len(parts) == 1 else union_all(*parts)
 
     def child_rows(self, child: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
         """The record ids of the account's `child` rows of this type meeting `conditions`."""
@@ -70,7 +117,9 @@ class Scope:
             matched = self._holds_all(child, column, values, conditions)
         else:
             listed = in_values(column, values)
-            matched = self.child_ids(child, *conditions, listed, values=len(values))
+            # Each (record, value) is one row at most: tags, options (projection.py).
+            once = self.each_once(child, column, values, conditions)
+            matched = self.child_ids(child, *conditions, listed, values=len(values), once=once)
             matched = ~matched if spec.option == "NONE" else matched
         if not spec.allow_empty:
             return matched

@@ -296,7 +296,9 @@ def _add_custom_values(
         if value_kind is None:
             continue
         if value_kind == _MULTI:
-            for position, option in enumerate(value):
+            # Each option once (a loaded snapshot may repeat one): searches count a
+            # record's rows as its matches (search/scope.py, each_once).
+            for position, option in enumerate(dict.fromkeys(value)):
                 rows.append((account_id, kind, record_id, definition_id, float(option), None,
                              position))  # fmt: skip
         elif value_kind == _TEXT:
