@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import (
     Boolean,
+    CompoundSelect,
     Connection,
     Select,
     Table,
@@ -190,7 +191,7 @@ class RowTest(ColumnElement[bool]):
         self,
         gathered: ColumnElement[bool],
         row: ColumnElement[bool],
-        ids: Select[Any] | None = None,
+        ids: Select[Any] | CompoundSelect[Any] | None = None,
         seeks: int = 0,
         gathers: Callable[[], int | None] | None = None,
     ) -> None:
