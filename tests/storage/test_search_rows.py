@@ -13,11 +13,13 @@ from sqlalchemy import Engine, select
 from tests.copper import new_account
 from verdigris.domain.declarations import DECLARATIONS
 from verdigris.domain.types import RecordType
+from verdigris.parsing.definitions import DefinitionBody
 from verdigris.parsing.records import Changes
 from verdigris.storage import schema, writes
+from verdigris.storage.definitions import create_definition
 from verdigris.storage.engine import read, write
 from verdigris.storage.projection import CHILD_COLUMNS, project
-from verdigris.storage.records import get_stored
+from verdigris.storage.records import custom_field_definitions, get_stored
 from verdigris.storage.search_rows import CHILD_TABLES
 
 PERSON, LEAD, COMPANY = RecordType.PERSON, RecordType.LEAD, RecordType.COMPANY
@@ -127,3 +129,12 @@ def test_a_multiselect_option_given_twice_is_one_row() -> None:
     projection = project(1, PERSON, [person], {7: "MultiSelect"})
     rows = projection.children["custom_field_values"]
     assert sorted(row[4] for row in rows) == [3.0, 4.0]
+
+
+def test_definitions_are_held_only_within_a_write(engine: Engine, account: int) -> None:
+    """A write reads the account's definitions once; the same transaction sees a
+    definition made after it."""
+    with write(engine) as conn:
+        writes.create_record(conn, account, PERSON, Changes({"name": "Jim"}), 100)
+        made = create_definition(conn, account, DefinitionBody("Shoe size", "Float", ("person",)))
+        assert [d.id for d in custom_field_definitions(conn, account)][-1] == made.id

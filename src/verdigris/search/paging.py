@@ -91,9 +91,10 @@ def _indexed_ids(
     lead's converted flag): on SQLite each id is tested in one seek of the record's
     index (100,000 leads holding a checkbox: 114 -> 71 ms); PostgreSQL hashes every
     unconverted lead for that join (180 ms), and gathers instead."""
-    first, *rest = where
+    first = where[0] if where else None
     if not isinstance(first, RowTest) or first.ids is None:
         return None
+    rest = where[1:]
     if not rest:
         return first.ids
     if dialect != "sqlite" or not all(_on_own_columns(table, clause) for clause in rest):

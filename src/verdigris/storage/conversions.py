@@ -20,7 +20,12 @@ from verdigris.parsing.records import Changes
 from verdigris.storage import schema
 from verdigris.storage.columns import dumps
 from verdigris.storage.lookups import require_row
-from verdigris.storage.records import custom_field_definitions, get_record, get_stored
+from verdigris.storage.records import (
+    custom_field_definitions,
+    definitions_read_once,
+    get_record,
+    get_stored,
+)
 from verdigris.storage.writes import create_record, store_update, update_record
 
 LEAD, PERSON = RecordType.LEAD, RecordType.PERSON
@@ -33,6 +38,7 @@ CARRIED = ("address", "assignee_id", "details", "phone_numbers", "socials", "tag
 _leads = schema.leads
 
 
+@definitions_read_once
 def upsert_lead(conn: Connection, account_id: int, upsert: Upsert, now: int) -> Record:
     """No match creates, one match updates (partially), 2 or more are 422."""
     ids = matching_leads(conn, account_id, upsert.match)
@@ -84,6 +90,7 @@ def _by_custom(account_id: int, match: Match) -> Select[Any]:
     return _by_child(account_id, v.c.value_number, number, same_field)
 
 
+@definitions_read_once
 def convert_lead(
     conn: Connection, account_id: int, lead_id: int, conversion: Conversion, now: int
 ) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 import orjson
@@ -59,13 +60,18 @@ def add_to_counter(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
     """Upsert rows of `table` adding their `n` to the stored `n`."""
     if not rows:
         return
-    module = sqlite if conn.dialect.name == "sqlite" else postgresql
+    conn.execute(_counter_upsert(conn.dialect.name, table), list(rows))
+
+
+@cache
+def _counter_upsert(dialect: str, table: Table) -> Any:
+    """Built once per table: building it took a tenth of a conversion's time."""
+    module = sqlite if dialect == "sqlite" else postgresql
     statement = module.insert(table)
     keys = [c.name for c in table.primary_key.columns]
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=keys, set_={"n": table.c.n + statement.excluded.n}
     )
-    conn.execute(statement, list(rows))
 
 
 class InValues(ColumnElement[bool]):

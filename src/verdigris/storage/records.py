@@ -7,9 +7,10 @@ whatever the page size. Writes live in writes.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache, wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 from sqlalchemy import Connection, FromClause, Select, bindparam, select
@@ -42,8 +43,51 @@ def _definitions_query() -> Select[Any]:
 _DEFINITIONS = _definitions_query()
 
 
+_HELD = "verdigris_definitions_held"
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@contextmanager
+def definitions_held(conn: Connection, account_id: int) -> Iterator[None]:
+    """Within the block, the account's definitions are read once: a write reads them to
+    apply a body, to index its values and to render each record it returns (a lead's
+    conversion asked 11 times; 3 of its 12 ms). The block must not change them."""
+    if _held(conn, account_id) is not None:
+        yield
+        return
+    conn.info[_HELD] = (account_id, _read_definitions(conn, account_id))
+    try:
+        yield
+    finally:
+        conn.info.pop(_HELD, None)
+
+
+def definitions_read_once(
+    write: Callable[Concatenate[Connection, int, P], T],
+) -> Callable[Concatenate[Connection, int, P], T]:
+    """`write(conn, account_id, ...)` run with the account's definitions held."""
+
+    @wraps(write)
+    def held(conn: Connection, account_id: int, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with definitions_held(conn, account_id):
+            return write(conn, account_id, *args, **kwargs)
+
+    return held
+
+
+def _held(conn: Connection, account_id: int) -> list[Definition] | None:
+    held = conn.info.get(_HELD)
+    return list(held[1]) if held is not None and held[0] == account_id else None
+
+
 def custom_field_definitions(conn: Connection, account_id: int) -> list[Definition]:
     """The account's definitions in id order, each with its options by (rank, id)."""
+    held = _held(conn, account_id)
+    return held if held is not None else _read_definitions(conn, account_id)
+
+
+def _read_definitions(conn: Connection, account_id: int) -> list[Definition]:
     heads: dict[int, Any] = {}
     options: dict[int, list[Option]] = {}
     for row in conn.execute(_DEFINITIONS, {"account_id": account_id}):

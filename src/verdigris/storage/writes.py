@@ -39,7 +39,12 @@ from verdigris.storage.leads import LeadRules
 from verdigris.storage.lookups import require_row
 from verdigris.storage.opportunities import OpportunityRules
 from verdigris.storage.people import PersonRules
-from verdigris.storage.records import custom_field_definitions, get_record, get_stored
+from verdigris.storage.records import (
+    custom_field_definitions,
+    definitions_read_once,
+    get_record,
+    get_stored,
+)
 from verdigris.storage.rules import Rules
 from verdigris.storage.search_rows import delete_records, insert_records, replace_record
 from verdigris.storage.tasks import ProjectRules, TaskRules
@@ -153,6 +158,7 @@ def custom_types(definitions: Sequence[Definition]) -> dict[int, str]:
     return {d.id: d.data_type for d in definitions}
 
 
+@definitions_read_once
 def create_record(
     conn: Connection, account_id: int, record_type: RecordType, changes: Changes, now: int
 ) -> Record:
@@ -172,6 +178,7 @@ def create_record(
     return get_record(conn, account_id, record_type, record["id"])
 
 
+@definitions_read_once
 def update_record(
     conn: Connection,
     account_id: int,
@@ -189,6 +196,7 @@ def update_record(
     return store_update(conn, account_id, record_type, old, new, changes, now, definitions)
 
 
+@definitions_read_once
 def store_update(
     conn: Connection,
     account_id: int,
