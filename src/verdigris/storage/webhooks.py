@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import Record
@@ -110,15 +110,18 @@ def delete_webhook(conn: Connection, account_id: int, webhook_id: int) -> dict[s
     return {"id": webhook_id}
 
 
+_SUBSCRIBERS = select(_hooks.c.id, _hooks.c.type, _hooks.c.event).where(
+    _hooks.c.account_id == bindparam("account"),
+    _hooks.c.type.in_(bindparam("kinds", expanding=True)),
+)
+"""Built once: every write asks it."""
+
+
 def queue_changes(conn: Connection, account_id: int, changes: Sequence[Change]) -> None:
     """An event row per (subscription, change) the account's subscriptions want."""
-    wanted = {(c.type, c.event) for c in changes}
-    kinds = {kind for kind, _ in wanted}
-    query = select(_hooks.c.id, _hooks.c.type, _hooks.c.event).where(
-        _hooks.c.account_id == account_id, _hooks.c.type.in_(sorted(kinds))
-    )
+    kinds = sorted({c.type for c in changes})
     subscribers: dict[tuple[str, str], list[int]] = {}
-    for row in conn.execute(query):
+    for row in conn.execute(_SUBSCRIBERS, {"account": account_id, "kinds": kinds}):
         subscribers.setdefault((row.type, row.event), []).append(row.id)
     if not subscribers:
         return
