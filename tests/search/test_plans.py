@@ -318,8 +318,10 @@ def test_leads_read_their_converted_flag_from_the_index(
 
 
 def test_every_index_of_leads_ends_with_the_converted_flag() -> None:
+    """But the one of converted leads alone (record_tables.flag_set_index)."""
     for index in schema.leads.indexes:
-        assert [c.name for c in index.columns][-1] == "is_converted", index.name
+        if index.name != "ix_leads_is_converted_set":
+            assert [c.name for c in index.columns][-1] == "is_converted", index.name
 
 
 def test_leads_gathered_by_a_child_filter_are_counted_from_the_index(
@@ -354,7 +356,7 @@ def test_all_of_two_tags_looks_the_first_tags_holders_up_for_the_second(
 
 
 def _count_plan(conn: Connection, table: Any, where: list[ColumnElement[bool]]) -> list[str]:
-    ids = _indexed_ids(table, 1, where, conn.dialect.name)
+    ids = _indexed_ids(table, 1, where)
     assert ids is not None, "counted through the matches' rows, not the value index"
     sql = select(func.count()).select_from(ids.limit(MAX_REACHABLE + 1).subquery())
     compiled = sql.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
@@ -391,20 +393,25 @@ def test_a_lone_custom_field_is_counted_from_its_value_index(
         assert any("record_id=?" in step for step in plan), plan  # one seek per row
 
 
-def test_a_lone_custom_field_of_leads_tests_the_flag_in_its_index(sqlite_conn: Connection) -> None:
+def test_a_lone_custom_field_of_leads_leaves_out_the_converted_read_once(
+    sqlite_conn: Connection,
+) -> None:
+    """The converted leads' ids are read once from their own index, not each match's
+    flag tested (100,000 leads holding a checkbox: 71 -> 35 ms; PostgreSQL 125 -> 30)."""
     scope = Scope(sqlite_conn, 1, 1, 0, RecordType.LEAD)
     entry = _custom("Checkbox", True)
-    where = [
-        clause(scope, LEAD.filter_by_key["custom_fields"], (entry,)),
-        ~schema.leads.c.is_converted,
-    ]
+    custom = clause(scope, LEAD.filter_by_key["custom_fields"], (entry,))
+    where = [custom, ~schema.leads.c.is_converted]
     plan = _count_plan(sqlite_conn, schema.leads, where)
-    assert any("COVERING INDEX ix_leads_id_is_converted" in step for step in plan), plan
-    assert not _indexed_ids(schema.leads, 1, where, "postgresql")  # a hash join there
+    assert any("LIST SUBQUERY" in step for step in plan), plan
+    assert any("ix_leads_is_converted_set" in step for step in plan), plan
+    assert not any("ix_leads_id_is_converted" in step for step in plan), plan
+    # Any other filter of the lead's row: counted through the matches, as before.
+    assert _indexed_ids(schema.leads, 1, [custom, schema.leads.c.date_created >= 5]) is None
 
 
 def test_a_multiselect_counts_its_ids_once_only_when_each_is_one_row() -> None:
     """'Has a value' of a MultiSelect (a row per option) is not counted by its rows."""
     scope = Scope(None, 1, 1, 0, RecordType.PERSON)  # type: ignore[arg-type]
     has = clause(scope, PERSON.filter_by_key["custom_fields"], (_custom("MultiSelect", True),))
-    assert _indexed_ids(schema.people, 1, [has], "sqlite") is None
+    assert _indexed_ids(schema.people, 1, [has]) is None

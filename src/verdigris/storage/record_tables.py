@@ -50,11 +50,30 @@ def record_indexes(declaration: Declaration) -> list[Index]:
     indexes = [Index(f"ix_{table}_{c}", "account_id", c, "id", *flag) for c in columns]
     if flag:
         indexes.append(Index(f"ix_{table}_id_{flag[0]}", "account_id", "id", *flag))
+        indexes.append(flag_set_index(table, flag[0]))
     if declaration.address is not None:
         indexes += _padded(table, flag)
         indexes += [ranged_index(table, part, column, flag)
                     for part, column in declaration.address.ranged]  # fmt: skip
     return indexes
+
+
+def flag_set_index(table: str, flag: str) -> Index:
+    """(account_id, id) of the records whose flag is set (converted leads): few, so a
+    search leaving them out reads their ids once instead of testing each match's flag
+    (100,000 leads holding a checkbox counted: SQLite 71 -> 35 ms, PostgreSQL 125 ->
+    30 ms). Partial: SQLite's condition is the words its queries use (`flag = 1`)."""
+    return Index(
+        flag_set_name(table, flag),
+        "account_id",
+        "id",
+        sqlite_where=text(f"{flag} = 1"),
+        postgresql_where=text(flag),
+    )
+
+
+def flag_set_name(table: str, flag: str) -> str:
+    return f"ix_{table}_{flag}_set"
 
 
 def ranged_index(table: str, part: str, column: str, flag: list[str]) -> Index:
