@@ -415,3 +415,17 @@ def test_a_multiselect_counts_its_ids_once_only_when_each_is_one_row() -> None:
     scope = Scope(None, 1, 1, 0, RecordType.PERSON)  # type: ignore[arg-type]
     has = clause(scope, PERSON.filter_by_key["custom_fields"], (_custom("MultiSelect", True),))
     assert _indexed_ids(schema.people, 1, [has]) is None
+
+
+def test_all_of_two_tags_alone_is_counted_by_merging_their_postings(
+    sqlite_conn: Connection,
+) -> None:
+    """Each tag's postings in record order, merged (people holding two common tags:
+    146 -> 42 ms); no person is read to count them."""
+    scope = Scope(sqlite_conn, 1, 1, 0, RecordType.PERSON)
+    spec = Options("ALL", ("rare", "common"), allow_empty=False)
+    plan = _count_plan(
+        sqlite_conn, schema.people, [clause(scope, PERSON.filter_by_key["tags"], spec)]
+    )
+    assert "MERGE (INTERSECT)" in plan, plan
+    assert not any("people" in step for step in plan), plan

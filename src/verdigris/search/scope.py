@@ -15,6 +15,7 @@ from sqlalchemy import (
     distinct,
     false,
     func,
+    intersect,
     or_,
     select,
     union_all,
@@ -156,4 +157,28 @@ class Scope:
         ]
         rows = self.child_rows(child, *conditions, column == first, *holds)
         each = (self.child_ids(child, *conditions, column == value).row for value in values)
-        return RowTest(self.table.c.id.in_(rows), and_(*each), seeks=len(values))
+        # Each record holds the first value once: its rows are the matches, each once.
+        counted: Select[Any] | CompoundSelect[Any] = rows
+        if self._merges:
+            counted = self._intersected(child, column, values, conditions)
+        return RowTest(self.table.c.id.in_(rows), and_(*each), ids=counted, seeks=len(values))
+
+    @property
+    def _merges(self) -> bool:
+        return self.conn.dialect.name == "sqlite"
+
+    def _intersected(
+        self,
+        child: Table,
+        column: ColumnElement[Any],
+        values: list[Any],
+        conditions: tuple[ColumnElement[bool], ...],
+    ) -> CompoundSelect[Any]:
+        """The records holding each of `values`, each once, for a count: every value's
+        rows in record order (its value index), intersected by SQLite in one merge of
+        the runs (people holding two common tags: 146 -> 42 ms, where a seek per row of
+        the first tag was the plan). PostgreSQL hashes an INTERSECT (132 ms) and keeps
+        the seeks (58 ms)."""
+        each = [self.child_rows(child, *conditions, column == value) for value in values]
+        both = intersect(*each)
+        return both.order_by(both.selected_columns[0])
