@@ -214,9 +214,10 @@ def test_an_address_value_within_a_date_range_is_one_range_of_their_index(
 ) -> None:
     """A state's records created in a window: one range of (state, date_created), the
     other range tested on its rows (California, 227,000 people, over 30% of the span:
-    391 ms from the state's index, 5 ms from this one)."""
+    391 ms from the state's index, 5 ms from this one); the interaction count from the
+    index's own entries, no row read (California's leads: 145 -> 26 ms)."""
     plan = _steered(sqlite_conn, STATE_CREATED_AND_COUNT, address_matches=50)
-    ranged = "ix_people_state_date_created (account_id=? AND state_key=? AND date_created>?"
+    ranged = "COVERING INDEX ix_people_state_date_created (account_id=? AND state_key=? AND date_"
     assert any(ranged in step for step in plan), plan
     assert not any("interaction_count>?" in step for step in plan), plan
     assert not any("LIST SUBQUERY" in step for step in plan), plan

@@ -28,11 +28,13 @@ MIDDLE_NAME = Text(name="middle_name", writable=True, name_part=True)
 LAST_NAME = Text(name="last_name", writable=True, sort_key="last_name_key", name_part=True)
 SUFFIX = Text(name="suffix", writable=True, name_part=True)
 # The parts whose values each hold a large share of an account (a state, a country) and
-# the dates every record has: a value within a window is a range of one index.
+# the dates every record has: a value within a window is a range of one index, which
+# also holds the interaction count clients filter such reports by.
 ADDRESS = Address(
     writable=True,
     ranged=tuple((part, date) for part in ("state", "country")
                  for date in ("date_created", "date_modified")),
+    carried=("interaction_count",),
 )  # fmt: skip
 ASSIGNEE = Ref(name="assignee_id", writable=True, target="users", counted=True)
 DETAILS = Text(name="details", writable=True)

@@ -157,10 +157,12 @@ class Address(Field):
     """{street, city, state, postal_code, country} or null; its parts' sort and match
     keys are columns of their own (ADDRESS_KEYS), counted per value. `ranged`: (part,
     column) pairs indexed together, for a value of the part within a range of the
-    column (decision 0206)."""
+    column (decision 0206); `carried`: columns each such index also holds, so that a
+    range on them is tested from its entries, not from each record's row."""
 
     name: str = "address"
     ranged: tuple[tuple[str, str], ...] = ()
+    carried: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
