@@ -38,7 +38,7 @@ def _single(scope: Scope, spec: CustomFieldFilter, *conditions: ColumnElement[bo
     the value index alone where nothing else filters (100,000 people holding a
     checkbox: 120 -> 13 ms)."""
     rows = scope.child_rows(schema.custom_field_values, *conditions)
-    once = None if spec.data_type == "MultiSelect" else rows
+    once = None if spec.data_type == "MultiSelect" else (lambda: rows)
     return scope.child_ids(schema.custom_field_values, *conditions, once=once)
 
 

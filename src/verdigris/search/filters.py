@@ -79,7 +79,8 @@ def _name_contains(scope: Scope, spec: Filter, text: str) -> Clause:
     if runs != [key]:
         return RowTest(and_(gathered, contains), contains)
     # A record holding two of the words has two rows.
-    return RowTest(gathered, contains, holders.distinct() if len(words) > 1 else holders)
+    ids = holders.distinct() if len(words) > 1 else holders
+    return RowTest(gathered, contains, lambda: ids)
 
 
 def _words_holding(scope: Scope, run: str) -> list[str] | None:

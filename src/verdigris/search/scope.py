@@ -3,7 +3,9 @@ and the record table; plus the two shapes every child-table filter takes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -51,7 +53,7 @@ class Scope:
         child: Table,
         *conditions: ColumnElement[bool],
         values: int = 1,
-        once: Select[Any] | CompoundSelect[Any] | None = None,
+        once: Callable[[], Select[Any] | CompoundSelect[Any]] | None = None,
     ) -> RowTest:
         """The record's id is among those of `child` rows meeting `conditions`: gathered
         through the child's value index to count or sort the matches; on a walk of a
@@ -119,7 +121,7 @@ class Scope:
         else:
             listed = in_values(column, values)
             # Each (record, value) is one row at most: tags, options (projection.py).
-            once = self.each_once(child, column, values, conditions)
+            once = partial(self.each_once, child, column, values, conditions)
             matched = self.child_ids(child, *conditions, listed, values=len(values), once=once)
             matched = ~matched if spec.option == "NONE" else matched
         if not spec.allow_empty:
@@ -158,9 +160,9 @@ class Scope:
         rows = self.child_rows(child, *conditions, column == first, *holds)
         each = (self.child_ids(child, *conditions, column == value).row for value in values)
         # Each record holds the first value once: its rows are the matches, each once.
-        counted: Select[Any] | CompoundSelect[Any] = rows
+        counted: Callable[[], Select[Any] | CompoundSelect[Any]] = lambda: rows  # noqa: E731
         if self._merges:
-            counted = self._intersected(child, column, values, conditions)
+            counted = partial(self._intersected, child, column, values, conditions)
         return RowTest(self.table.c.id.in_(rows), and_(*each), ids=counted, seeks=len(values))
 
     @property

@@ -177,8 +177,9 @@ def _any_case_sqlite(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
 class RowTest(ColumnElement[bool]):
     """A clause in two forms: `gathered`, which finds the matches through an index (to
     count them, or to sort them), and `row`, which tests one row by its own columns, for
-    a walk of a sort index (see row_wise). `ids`, when given, selects the matches' ids
-    (each once) from the index alone: a search with no other filter counts them there.
+    a walk of a sort index (see row_wise). `ids`, when given, makes the statement that
+    selects the matches' ids (each once) from the index alone: a search with no other
+    filter counts them there (made only then: building one cost more than the clause).
     `seeks`: the index seeks the row form makes per row when it looks the row up in
     another table (a child table's rows; 0 when it reads the row's own columns): a walk
     may trade them for membership in the gathered ids, which cost about one index entry
@@ -197,7 +198,7 @@ class RowTest(ColumnElement[bool]):
         self,
         gathered: ColumnElement[bool],
         row: ColumnElement[bool],
-        ids: Select[Any] | CompoundSelect[Any] | None = None,
+        ids: Callable[[], Select[Any] | CompoundSelect[Any]] | None = None,
         seeks: int = 0,
         gathers: Callable[[], int | None] | None = None,
     ) -> None:
