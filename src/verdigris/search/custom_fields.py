@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import and_
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -37,9 +39,11 @@ def _single(scope: Scope, spec: CustomFieldFilter, *conditions: ColumnElement[bo
     value (one row) per record, so the rows are the matches each once: counted from
     the value index alone where nothing else filters (100,000 people holding a
     checkbox: 120 -> 13 ms)."""
-    rows = scope.child_rows(schema.custom_field_values, *conditions)
-    once = None if spec.data_type == "MultiSelect" else (lambda: rows)
-    return scope.child_ids(schema.custom_field_values, *conditions, once=once)
+    values = schema.custom_field_values
+    once = (
+        None if spec.data_type == "MultiSelect" else partial(scope.child_rows, values, *conditions)
+    )
+    return scope.child_ids(values, *conditions, once=once)
 
 
 def _bounded(scope: Scope, spec: CustomFieldFilter, bounds: Bounds) -> ColumnElement[bool]:

@@ -100,10 +100,11 @@ def _indexed_ids(
     flag = _unset_flag(table, where[1]) if len(where) == 2 else None
     if flag is None:
         return None
-    index = f"INDEXED BY {flag_set_name(table.name, flag.name)}"
     flagged = select(table.c.id).where(table.c.account_id == account_id, flag)
+    # Named for SQLite: every other index of the table ends with the flag.
+    index = f"INDEXED BY {flag_set_name(table.name, flag.name)}"
+    flagged = flagged.with_hint(table, index, "sqlite")
     found = first.ids().subquery()
-    flagged = flagged.with_hint(table, index, "sqlite")  # its other indexes end with the flag
     return select(found.c.record_id).where(found.c.record_id.not_in(flagged))
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import FromClause
+from sqlalchemy.sql.selectable import Exists, FromClause
 from sqlalchemy.sql.util import ClauseAdapter
 
 from verdigris.domain.types import RecordType
@@ -82,19 +82,31 @@ class Scope:
         common MultiSelect options this way took 13 ms at 1,000,000 people, where
         testing each person against the gathered ids took 120 ms (SQLite) and a
         DISTINCT 150 ms (PostgreSQL)."""
-        other = child.alias("other")
-        on_other = ClauseAdapter(other).traverse
-        adapted = [on_other(condition) for condition in conditions]
-        same_record = other.c.record_id == child.c.record_id
         parts = []
         for i, value in enumerate(values):
             rows = self.child_rows(child, *conditions, column == value)
             if i:
-                earlier = in_values(on_other(column), values[:i])
-                held = self.child_rows(other, same_record, *adapted, earlier)
-                rows = rows.where(~held.exists())
+                rows = rows.where(~self._also_held(child, column, values[:i], conditions))
             parts.append(rows)
         return parts[0] if len(parts) == 1 else union_all(*parts)
+
+    def _also_held(
+        self,
+        child: Table,
+        column: ColumnElement[Any],
+        held: Any,
+        conditions: tuple[ColumnElement[bool], ...],
+    ) -> Exists:
+        """Whether the record of a `child` row has a row (meeting `conditions`) holding
+        `held` in `column` (a value, or any of a list): one seek of the child's primary
+        key, which starts with the record."""
+        other = child.alias("other")
+        on_other = ClauseAdapter(other).traverse
+        value = on_other(column)
+        test = in_values(value, held) if isinstance(held, list) else value == held
+        same_record = other.c.record_id == child.c.record_id
+        adapted = [on_other(condition) for condition in conditions]
+        return self.child_rows(other, same_record, *adapted, test).exists()
 
     def child_rows(self, child: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
         """The record ids of the account's `child` rows of this type meeting `conditions`."""
@@ -149,25 +161,14 @@ class Scope:
             )
             return self.table.c.id.in_(held)
         first, *others = values
-        other = child.alias("other")
-        on_other = ClauseAdapter(other).traverse
-        adapted = [on_other(condition) for condition in conditions]
-        same_record = other.c.record_id == child.c.record_id
-        holds = [
-            self.child_rows(other, same_record, *adapted, on_other(column) == value).exists()
-            for value in others
-        ]
+        holds = [self._also_held(child, column, value, conditions) for value in others]
         rows = self.child_rows(child, *conditions, column == first, *holds)
         each = (self.child_ids(child, *conditions, column == value).row for value in values)
         # Each record holds the first value once: its rows are the matches, each once.
         counted: Callable[[], Select[Any] | CompoundSelect[Any]] = lambda: rows  # noqa: E731
-        if self._merges:
+        if self.conn.dialect.name == "sqlite":
             counted = partial(self._intersected, child, column, values, conditions)
         return RowTest(self.table.c.id.in_(rows), and_(*each), ids=counted, seeks=len(values))
-
-    @property
-    def _merges(self) -> bool:
-        return self.conn.dialect.name == "sqlite"
 
     def _intersected(
         self,
