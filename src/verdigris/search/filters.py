@@ -23,7 +23,7 @@ from verdigris.search.custom_fields import custom_field_clause
 from verdigris.search.name_match import name_clause
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
-from verdigris.storage.dialect import AnyCase, RowTest, in_values
+from verdigris.storage.dialect import AnyCase, RowTest, Uncommon, in_values
 
 Clause = ColumnElement[bool]
 Build = Callable[[Scope, Filter, Any], Clause]
@@ -141,7 +141,7 @@ def _address(scope: Scope, spec: Filter, value: Equals) -> Clause:
     key, match = table.c[sort_key], table.c[match_key]
     if value.key is None:
         return key.is_(None)
-    cases = [key == value.key, and_(key.is_distinct_from(match), match == value.key)]
+    cases = [key == value.key, and_(Uncommon(key.is_distinct_from(match)), match == value.key)]
     if value.allow_empty:
         cases.append(key.is_(None))
     return AnyCase(table, table.c.account_id == scope.account_id, cases)

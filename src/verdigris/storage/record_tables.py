@@ -88,6 +88,26 @@ def ranged_index(table: str, part: str, column: str, carried: list[str]) -> Inde
     return Index(f"ix_{table}_{part}_{column}", "account_id", key, column, "id", *carried)
 
 
+def padded_statistics(declaration: Declaration) -> list[str]:
+    """PostgreSQL's statements creating, per address part, the statistics of whether a
+    record's match key differs from its sort key (dialect.Uncommon): its planner
+    cannot tell how few records that is from the two columns' own statistics (it
+    guessed 45,000 people of one country padded, for none, and walked a whole sort
+    index looking for them: 2.4 s; judged from these, 0.2 ms)."""
+    if declaration.address is None:
+        return []
+    table = declaration.table
+    return [
+        f"CREATE STATISTICS IF NOT EXISTS {padded_statistics_name(table, part)}"
+        f" ON ({key} IS DISTINCT FROM {match}) FROM {table}"
+        for part, (key, match) in ADDRESS_KEYS.items()
+    ]
+
+
+def padded_statistics_name(table: str, part: str) -> str:
+    return f"st_{table}_{part}_padded"
+
+
 def _padded(table: str, flag: list[str]) -> list[Index]:
     """Per address part, the records whose match key is not their sort key."""
     indexes = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
@@ -23,13 +24,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     text,
 )
 
 from verdigris.domain.declarations import DECLARATIONS, Declaration
 from verdigris.domain.types import RecordType
 from verdigris.storage.columns import LookupKey
-from verdigris.storage.record_tables import record_columns, record_indexes
+from verdigris.storage.record_tables import padded_statistics, record_columns, record_indexes
 
 metadata = MetaData()
 
@@ -158,8 +160,9 @@ custom_field_options = Table(
 
 
 def _record_table(declaration: Declaration, *extra: Any) -> Table:
-    """A declared record type's table (storage/columns.py): its columns and indexes."""
-    return Table(
+    """A declared record type's table (storage/columns.py): its columns and indexes, and
+    on PostgreSQL the statistics its planner needs (record_tables.padded_statistics)."""
+    table = Table(
         declaration.table,
         metadata,
         *record_columns(declaration),
@@ -167,6 +170,10 @@ def _record_table(declaration: Declaration, *extra: Any) -> Table:
         *record_indexes(declaration),
         *extra,
     )
+    for statement in padded_statistics(declaration):
+        ddl = DDL(statement).execute_if(dialect="postgresql")  # type: ignore[no-untyped-call]
+        event.listen(table, "after_create", ddl)
+    return table
 
 
 RECORD_TABLES: dict[RecordType, Table] = {d.record_type: _record_table(d) for d in DECLARATIONS}
