@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, event, literal, select, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import new_postgres_database
 from verdigris.domain.declarations import PERSON
@@ -19,7 +20,7 @@ from verdigris.search.filters import clause
 from verdigris.search.paging import Order, _gathered, page_ids
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
-from verdigris.storage.dialect import AnyCase, by_case, walked_apart
+from verdigris.storage.dialect import AnyCase, by_case, planned_for_values, walked_apart
 from verdigris.storage.engine import create_db_engine
 
 pytestmark = pytest.mark.postgresql
@@ -162,5 +163,15 @@ def _expected(conn: Connection, descending: bool) -> list[int]:
 def test_a_prepared_search_is_still_planned_for_its_values(conn: Connection) -> None:
     """psycopg prepares a statement run five times on a connection; PostgreSQL would then
     keep a plan made for no values (a state's leads within dates, page 1: 1.9 s where
-    the plan for the values took 30 ms). The engine's sessions plan for the values."""
-    assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+    the plan for the values took 30 ms). A search plans for its values; the rest of the
+    transaction (rendering the page) keeps the prepared plans."""
+    setting = "SHOW plan_cache_mode"
+    conn.rollback()
+    with conn.begin():
+        with planned_for_values(conn):
+            assert conn.exec_driver_sql(setting).scalar() == "force_custom_plan"
+        assert conn.exec_driver_sql(setting).scalar() == "auto"
+    with pytest.raises(DBAPIError), conn.begin(), planned_for_values(conn):
+        conn.exec_driver_sql("SELECT 1 / 0")
+    assert conn.exec_driver_sql(setting).scalar() == "auto"  # rolled back with the rest
+    conn.rollback()

@@ -10,6 +10,7 @@ from verdigris.domain.types import RecordType
 from verdigris.parsing.activities import ActivitySearch
 from verdigris.search.paging import Order, count_capped, page_ids
 from verdigris.storage import schema
+from verdigris.storage.dialect import planned_for_values
 
 _acts = schema.activities
 
@@ -28,9 +29,10 @@ def search_activities(
         where.append(_acts.c.activity_date >= search.minimum_date)
     if search.maximum_date is not None:
         where.append(_acts.c.activity_date <= search.maximum_date)
-    total = count_capped(conn, _acts, account_id, where)
     order = Order(_acts.c[search.sort_by], search.descending, nullable=False)
-    return page_ids(conn, _acts, account_id, where, order, search.paging, total), total
+    with planned_for_values(conn):
+        total = count_capped(conn, _acts, account_id, where)
+        return page_ids(conn, _acts, account_id, where, order, search.paging, total), total
 
 
 def _parent_clause(account_id: int, search: ActivitySearch) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ from verdigris.search.paging import (
 from verdigris.search.scope import Scope
 from verdigris.search.tag_union import holders_of_any
 from verdigris.storage import schema
+from verdigris.storage.dialect import planned_for_values
 
 MAX_UNION_TAGS = 8
 """ANY of more tags is counted through the records: each tag's postings are tested
@@ -31,6 +32,14 @@ against every tag before it, a cost that grows with the square of their number."
 
 
 def run_search(
+    conn: Connection, account_id: int, user_id: int, now: int, search: Search
+) -> tuple[list[int], int]:
+    """(ids of the page, capped total), each statement planned for its values."""
+    with planned_for_values(conn):
+        return _run(conn, account_id, user_id, now, search)
+
+
+def _run(
     conn: Connection, account_id: int, user_id: int, now: int, search: Search
 ) -> tuple[list[int], int]:
     scope = Scope(conn, account_id, user_id, now, search.record_type)

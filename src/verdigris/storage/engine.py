@@ -123,11 +123,6 @@ def _postgres_connect(dbapi_connection: Any, _record: Any) -> None:
     # Search queries are short; JIT compilation only adds latency to them.
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET jit = off")
-        # psycopg prepares a statement run five times on a connection, and PostgreSQL
-        # may then plan it once for any values: a search's plan hangs on its values (a
-        # state of 27,000 leads within dates, page 1 by name: 30 ms planned for them,
-        # 1.9 s with the plan made for none). Prepared, but planned for its values.
-        cursor.execute("SET plan_cache_mode = force_custom_plan")
     dbapi_connection.commit()
 
 
