@@ -403,9 +403,9 @@ def _first_entries(
     """(id, key) of the first `reach` entries of the walk with a key, ties by id in the
     given direction: each part's first `reach` (a gathered part's matches read whole,
     then sorted), together; the caller orders them."""
+    column, id_ = order.column, table.c.id
     firsts = []
     for n, (where, gathered) in enumerate(parts):
-        column, id_ = order.column, table.c.id
         entries = select(id_.label("id"), column.label("key")).where(*where, column.is_not(None))
         key: ColumnElement[Any] = column
         ids: ColumnElement[Any] = id_
