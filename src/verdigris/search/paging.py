@@ -332,8 +332,11 @@ def _walk_sort_index(
     where = [row_wise(c, passed, total) for c in where]
     bound = _bound(conn, where, order, budget)
     within = [] if bound is None else [column <= bound if not order.descending else column >= bound]
-    walked = [([*(row_wise(c, passed, total) for c in w), *within], g) for w, g in parts]
-    ids = _filled_page(conn, table, walked, [*where, *within], order, offset, size)
+    whole = [*where, *within]
+    walked = [(whole, False)]
+    if len(parts) > 1:  # else the one part is `where`, already tested row by row
+        walked = [([*(row_wise(c, passed, total) for c in w), *within], g) for w, g in parts]
+    ids = _filled_page(conn, table, walked, whole, order, offset, size)
     if len(ids) == size:
         return ids
     if bound is not None:

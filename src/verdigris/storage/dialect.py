@@ -38,13 +38,14 @@ def planned_for_values(conn: Connection) -> Iterator[None]:
     plan. Rendering the page's records keeps its prepared plans (planning each of its
     statements again cost the selective mix a fifth of its searches a second). Not
     restored when the block raises: the transaction is rolled back, and the setting
-    with it."""
+    with it. After the block, the session's own setting again (the server's default,
+    `auto`, unless its configuration says otherwise)."""
     postgres = conn.dialect.name == "postgresql"
     if postgres:
         conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     yield
     if postgres:
-        conn.exec_driver_sql("SET LOCAL plan_cache_mode = auto")
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = DEFAULT")
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -209,7 +210,7 @@ def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[list[Col
     if dialect == "sqlite":
         for i, clause in enumerate(where):
             if isinstance(clause, AnyCase) and clause.start:
-                return [[*where[:i], case, *where[i + 1 :]] for case in clause.cases]
+                return [_in_place(where, i, case) for case in clause.cases]
         return [list(where)]
     parts: list[list[ColumnElement[bool]]] = [[]]
     for clause in where:
@@ -234,11 +235,15 @@ def walked_apart(
         for i, clause in enumerate(where):
             if isinstance(clause, AnyCase) and len(clause.cases) == 2:
                 value, padded = clause.cases
-                return [
-                    ([*where[:i], value, *where[i + 1 :]], False),
-                    ([*where[:i], padded, *where[i + 1 :]], True),
-                ]
+                return [(_in_place(where, i, value), False), (_in_place(where, i, padded), True)]
     return [(list(where), False)]
+
+
+def _in_place(
+    where: Sequence[ColumnElement[bool]], i: int, case: ColumnElement[bool]
+) -> list[ColumnElement[bool]]:
+    """`where` with `case` in place of its `i`th clause."""
+    return [*where[:i], case, *where[i + 1 :]]
 
 
 @compiles(AnyCase)

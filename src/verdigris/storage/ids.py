@@ -8,8 +8,6 @@ The UPDATE ... RETURNING takes a row lock, so concurrent PostgreSQL writers queu
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Column, Connection, bindparam, func, select, update
 
 from verdigris.domain.declarations import DECLARATIONS
@@ -46,19 +44,15 @@ def next_id(conn: Connection, account_id: int, kind: str) -> int:
     return issued
 
 
-def _advance_statement() -> Any:
-    seq = schema.id_sequences
-    return (
-        update(seq)
-        .where(seq.c.account_id == bindparam("account"), seq.c.kind == bindparam("of_kind"))
-        .values(next_id=seq.c.next_id + 1)
-        .returning(seq.c.next_id)
-    )
-
-
-# Built once: every create takes an id, and building the statement cost more than
-# running it.
-_ADVANCE = _advance_statement()
+_SEQ = schema.id_sequences
+_ADVANCE = (
+    update(_SEQ)
+    .where(_SEQ.c.account_id == bindparam("account"), _SEQ.c.kind == bindparam("of_kind"))
+    .values(next_id=_SEQ.c.next_id + 1)
+    .returning(_SEQ.c.next_id)
+)
+"""Built once: every create takes an id, and building the statement cost more than
+running it."""
 
 
 def _advance(conn: Connection, account_id: int, kind: str) -> int | None:

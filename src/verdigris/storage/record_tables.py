@@ -98,14 +98,10 @@ def padded_statistics(declaration: Declaration) -> list[str]:
         return []
     table = declaration.table
     return [
-        f"CREATE STATISTICS IF NOT EXISTS {padded_statistics_name(table, part)}"
+        f"CREATE STATISTICS IF NOT EXISTS st_{table}_{part}_padded"
         f" ON ({key} IS DISTINCT FROM {match}) FROM {table}"
         for part, (key, match) in ADDRESS_KEYS.items()
     ]
-
-
-def padded_statistics_name(table: str, part: str) -> str:
-    return f"st_{table}_{part}_padded"
 
 
 def _padded(table: str, flag: list[str]) -> list[Index]:
