@@ -285,8 +285,9 @@ def test_all_of_several_tags_starts_from_the_least_held(loaded: Engine) -> None:
     search = parse_search(RecordType.PERSON, {"tags": {"option": "ALL", "value": tags}}, {}, dict)
     with read(loaded) as conn:
         scope = Scope(conn, dataset.ACCOUNT, 2, dataset.NOW, RecordType.PERSON)
-        ordered = _least_held_tag_first(scope, search).filters["tags"].values
-    assert list(ordered) == sorted(tags, key=held.__getitem__)
+        ordered, holders = _least_held_tag_first(scope, search)
+    assert list(ordered.filters["tags"].values) == sorted(tags, key=held.__getitem__)
+    assert holders == held  # what Scope weighs merging their postings by
 
 
 @pytest.mark.parametrize("body", LONE_TAGS, ids=range(len(LONE_TAGS)))

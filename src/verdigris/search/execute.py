@@ -43,7 +43,8 @@ def _run(
     conn: Connection, account_id: int, user_id: int, now: int, search: Search
 ) -> tuple[list[int], int]:
     scope = Scope(conn, account_id, user_id, now, search.record_type)
-    search = _least_held_tag_first(scope, search)
+    search, holders = _least_held_tag_first(scope, search)
+    scope = replace(scope, tag_holders=holders)
     matches = cache(partial(_filter_matches, scope, search))  # steering reads them too
     searched = cache(partial(_population, scope, search))  # the one pass reads it too
     compiled = compile_search(scope, search, matches)
@@ -94,19 +95,21 @@ def _fewest_matches(search: Search, matches: Callable[[str], int | None]) -> int
     return min(known, default=None)
 
 
-def _least_held_tag_first(scope: Scope, search: Search) -> Search:
+def _least_held_tag_first(scope: Scope, search: Search) -> tuple[Search, dict[str, int]]:
     """ALL of several tags starts from the first tag's holders (Scope.options): the
-    least held, from the counters, so that fewest are looked up for the others."""
+    least held, from the counters, so that fewest are looked up for the others. Also
+    each tag's holders, for Scope to weigh reading them all (Scope.tag_holders)."""
     decl = declaration(search.record_type)
     for key, value in search.filters.items():
         if decl.filter_by_key[key].kind is not FilterKind.TAGS:
             continue
         if not isinstance(value, Options) or value.option != "ALL" or len(value.values) < 2:
-            return search
+            return search, {}
         counts = _each_counted(scope, search, _tag_key(value.values))
         ordered = tuple(sorted((str(tag) for tag in value.values), key=counts.__getitem__))
-        return replace(search, filters={**search.filters, key: replace(value, values=ordered)})
-    return search
+        ordered_value = replace(value, values=ordered)
+        return replace(search, filters={**search.filters, key: ordered_value}), counts
+    return search, {}
 
 
 def _filter_matches(scope: Scope, search: Search, key: str) -> int | None:
