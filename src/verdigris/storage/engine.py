@@ -120,9 +120,13 @@ def _begin_polling(conn: Connection, wait: float, poll: float) -> None:
 
 
 def _postgres_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Search queries are short; JIT compilation only adds latency to them.
+    # Search queries are short; JIT compilation only adds latency to them. So do
+    # parallel workers: starting two took 4.4 ms of a 6.8 ms page whose gathered part
+    # (the padded case of an address value, estimated from its index's whole range)
+    # found no row; and the server's own workers already share the cores.
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET jit = off")
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
     dbapi_connection.commit()
 
 
