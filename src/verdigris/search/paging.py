@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import AsBoolean, ColumnElement
 from sqlalchemy.sql.visitors import iterate
 
 from verdigris.domain.paging import MAX_REACHABLE, Paging
-from verdigris.storage.dialect import RowTest, by_case, row_wise, walked_apart
+from verdigris.storage.dialect import Part, RowTest, by_case, row_wise, walked_apart
 from verdigris.storage.record_tables import flag_set_name
 
 SMALL_MATCH_SET = 1_000
@@ -352,10 +352,6 @@ def _walk_sort_index(
         .limit(size - len(ids))
     )
     return ids + _ids(conn, empty)
-
-
-Part = tuple[list[ColumnElement[bool]], bool]
-"""The clauses of one part of a walk, and whether its matches are gathered (walked_apart)."""
 
 
 def _filled_page(

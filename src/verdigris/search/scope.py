@@ -173,7 +173,8 @@ class Scope:
         merged = partial(self._intersected, child, column, values, conditions)
         merge = self._merge_pays(child, values)
         if merge:
-            return RowTest(self.table.c.id.in_(merged()), each, ids=merged, seeks=len(values))
+            found = merged()  # built once, for the gathered form and the count alike
+            return RowTest(self.table.c.id.in_(found), each, ids=lambda: found, seeks=len(values))
         first, *others = values
         holds = [self._also_held(child, column, value, conditions) for value in others]
         rows = self.child_rows(child, *conditions, column == first, *holds)

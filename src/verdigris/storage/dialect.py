@@ -219,9 +219,11 @@ def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[list[Col
     return parts
 
 
-def walked_apart(
-    dialect: str, where: Sequence[ColumnElement[bool]]
-) -> list[tuple[list[ColumnElement[bool]], bool]]:
+Part = tuple[list[ColumnElement[bool]], bool]
+"""The clauses of one part of a walk, and whether its matches are gathered."""
+
+
+def walked_apart(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[Part]:
     """`where` as the parts a walk of a sort index takes, each with whether its matches
     are gathered (rather than walked): on PostgreSQL, a value and its padded form
     (the first AnyCase of two cases) apart. As one OR it keeps PostgreSQL off the
