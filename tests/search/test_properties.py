@@ -240,6 +240,19 @@ def test_every_leads_sort(loaded: Engine, sort_by: str, direction: str) -> None:
     _compare(loaded, LEADS, body)
 
 
+@pytest.mark.parametrize("sort_by", ["last_name", "first_name", "date_modified"])
+def test_an_address_value_walked_descending_in_two_parts(loaded: Engine, sort_by: str) -> None:
+    """PostgreSQL walks the value and gathers its padded form apart; a descending page
+    near the start takes the first entries of both together, then their lowest key. The
+    lowest key of each part's own first entries could sit below ties of the other part
+    left out of its first (a person of a higher last name came first where a lower id of
+    the same name should have)."""
+    for size in (1, 3):
+        body = {"postal_code": "18503", "maximum_interaction_count": 0, "sort_by": sort_by,
+                "sort_direction": "desc", "page_size": size}  # fmt: skip
+        _compare(loaded, PEOPLE, body)
+
+
 LONE_TAGS = [
     {"tags": ["vip", "cold"]},
     {"tags": ["cold", "lead", "ärger", "nobody has this"]},

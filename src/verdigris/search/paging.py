@@ -383,8 +383,12 @@ def _filled_page(
         page = select(first.c.id).order_by(direction, first.c.id).offset(offset).limit(size)
         return _ids(conn, page)
     # The keys of the first `reach` entries are the same whatever order their ties take.
+    # The first `reach` of the parts' entries together: the lowest key of every part's
+    # own first `reach` could sit below entries of another part left out of its first.
     reached = _first_entries(table, parts, order, reach, ids_descending=True)
-    reached_cte = select(reached.c.id, reached.c.key).cte("reached").prefix_with("MATERIALIZED")
+    together = select(reached.c.id, reached.c.key)
+    together = together.order_by(reached.c.key.desc(), reached.c.id.desc()).limit(reach)
+    reached_cte = together.cte("reached").prefix_with("MATERIALIZED")
     lowest = select(func.min(reached_cte.c.key)).scalar_subquery()
     above = select(reached_cte.c.id, reached_cte.c.key).where(reached_cte.c.key > lowest)
     # Not from a walk: beside its `key IS NOT NULL`, SQLite would step from the first key
