@@ -87,23 +87,58 @@ def edit_budget(token: str) -> int:
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (adjacent swaps count one), or limit+1 past limit."""
+    """Optimal string alignment distance (adjacent swaps count one), or limit+1 past limit.
+
+    A name search checks every vocabulary token its variants reach (hundreds for a long
+    name), so this is kept lean: the ends the two share cost nothing, and only the cells
+    within `limit` of the diagonal can stay within `limit` (values are capped there)."""
+    if a == b:
+        return 0
+    a, b = _without_shared_ends(a, b)
+    cap = limit + 1
     if abs(len(a) - len(b)) > limit:
-        return limit + 1
+        return cap
+    if not a or not b:
+        return min(len(a) + len(b), cap)
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
+    previous = [min(j, cap) for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                best = min(best, previous2[j - 2] + 1)
-            current[j] = best
+        current = _osa_row(a, b, i, limit, previous, previous2)
         if min(current) > limit:
-            return limit + 1
+            return cap
         previous2, previous = previous, current
-    return min(previous[len(b)], limit + 1)
+    return previous[len(b)]
+
+
+def _osa_row(
+    a: str, b: str, i: int, limit: int, previous: list[int], previous2: list[int]
+) -> list[int]:
+    """Row `i` of the distance table, cells beyond `limit` of the diagonal capped."""
+    cap = limit + 1
+    current = [cap] * (len(b) + 1)
+    current[0] = min(i, cap)
+    char, before = a[i - 1], a[i - 2] if i > 1 else ""
+    for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+        other = b[j - 1]
+        best = previous[j - 1] + (char != other)
+        best = min(best, previous[j] + 1, current[j - 1] + 1, cap)
+        if before and j > 1 and char == b[j - 2] and before == other:
+            best = min(best, previous2[j - 2] + 1)
+        current[j] = best
+    return current
+
+
+def _without_shared_ends(a: str, b: str) -> tuple[str, str]:
+    """`a` and `b` without the prefix and the suffix they share, which an optimal
+    alignment matches as they are."""
+    shorter = min(len(a), len(b))
+    start = 0
+    while start < shorter and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shorter - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return a[start : len(a) - end], b[start : len(b) - end]
 
 
 def deletion_variants(token: str, depth: int) -> set[str]:

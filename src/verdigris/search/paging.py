@@ -333,7 +333,7 @@ def _walk_sort_index(
     bound = _bound(conn, where, order, budget)
     within = [] if bound is None else [column <= bound if not order.descending else column >= bound]
     whole = [*where, *within]
-    walked = [(whole, False)]
+    walked: list[Part] = [(whole, None)]
     if len(parts) > 1:  # else the one part is `where`, already tested row by row
         walked = [([*(row_wise(c, passed, total) for c in w), *within], g) for w, g in parts]
     ids = _filled_page(conn, table, walked, whole, order, offset, size)
@@ -404,15 +404,17 @@ def _first_entries(
     table: Table, parts: Sequence[Part], order: Order, reach: int, ids_descending: bool
 ) -> Subquery:
     """(id, key) of the first `reach` entries of the walk with a key, ties by id in the
-    given direction: each part's first `reach` (a gathered part's matches read whole,
-    then sorted), together; the caller orders them."""
+    given direction: each part's first `reach` (a gathered part's matches found by its
+    own clause, read whole, then sorted), together; the caller orders them."""
     column, id_ = order.column, table.c.id
     firsts = []
     for n, (where, gathered) in enumerate(parts):
         entries = select(id_.label("id"), column.label("key")).where(*where, column.is_not(None))
         key: ColumnElement[Any] = column
         ids: ColumnElement[Any] = id_
-        if gathered:  # a CTE: the planner reads it without the LIMIT around it
+        if gathered is not None:  # CTEs: the planner reads them without the LIMIT around
+            alone = select(id_).where(gathered).cte(f"gathered_{n}_ids")
+            entries = entries.where(id_.in_(select(alone.prefix_with("MATERIALIZED").c.id)))
             found = entries.cte(f"gathered_{n}").prefix_with("MATERIALIZED")
             entries, key, ids = select(found.c.id, found.c.key), found.c.key, found.c.id
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
+    and_,
     bindparam,
     or_,
     select,
@@ -35,17 +36,21 @@ def planned_for_values(conn: Connection) -> Iterator[None]:
     made for no values in particular; a search's plan hangs on its values (how many
     match, how far the page is, which index to walk): a state of 27,000 leads within
     dates, page 1 by name, took 30 ms planned for its values and 1.9 s on the generic
-    plan. Rendering the page's records keeps its prepared plans (planning each of its
-    statements again cost the selective mix a fifth of its searches a second). Not
-    restored when the block raises: the transaction is rolled back, and the setting
-    with it. After the block, the session's own setting again (the server's default,
-    `auto`, unless its configuration says otherwise)."""
-    postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    yield
-    if postgres:
-        conn.exec_driver_sql("SET LOCAL plan_cache_mode = DEFAULT")
+    plan. So within the block psycopg prepares nothing (an unnamed statement is planned
+    with the values it is bound to), which costs no round trip where `SET LOCAL
+    plan_cache_mode` cost two. Rendering the page's records keeps its prepared plans
+    (planning each of its statements again cost the selective mix a fifth of its
+    searches a second)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    threshold = driver.prepare_threshold  # type: ignore[union-attr]
+    driver.prepare_threshold = None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:  # the setting is the pooled connection's own, not the transaction's
+        driver.prepare_threshold = threshold  # type: ignore[union-attr]
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -219,26 +224,31 @@ def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[list[Col
     return parts
 
 
-Part = tuple[list[ColumnElement[bool]], bool]
-"""The clauses of one part of a walk, and whether its matches are gathered."""
+Part = tuple[list[ColumnElement[bool]], ColumnElement[bool] | None]
+"""The clauses of one part of a walk, and for a part whose matches are gathered (rather
+than walked) the clause that finds them through an index of its own."""
 
 
 def walked_apart(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[Part]:
-    """`where` as the parts a walk of a sort index takes, each with whether its matches
-    are gathered (rather than walked): on PostgreSQL, a value and its padded form
-    (the first AnyCase of two cases) apart. As one OR it keeps PostgreSQL off the
-    indexes that hold the value with the sort key (a tag, a country and a modified
-    window of 1,000,000 people by date, descending: 98 ms along the dates' index,
-    7.5 ms along the country's and dates'). Its planner cannot tell how few records
-    the padded case holds (it guessed 45,000 for none) and would walk a whole sort
-    index looking for them (2.4 s); gathered through its partial index, they take
-    1 ms. A value with its empty records (three cases) stays one OR."""
+    """`where` as the parts a walk of a sort index takes: on PostgreSQL, a value and its
+    padded form (the first AnyCase of two cases) apart. As one OR it keeps PostgreSQL
+    off the indexes that hold the value with the sort key (a tag, a country and a
+    modified window of 1,000,000 people by date, descending: 98 ms along the dates'
+    index, 7.5 ms along the country's and dates'). Its planner cannot tell how few
+    records the padded case holds (it guessed 45,000 for none) and would walk a whole
+    sort index looking for them (2.4 s); gathered through its partial index, they take
+    1 ms. Gathered by that case alone: beside the walk's bound on the sort key, the
+    planner judged the partial index by the value's share of the whole table (34,000
+    rows to fetch) and walked the first names' index up to the bound instead (a common
+    state's page of 200 people: 43 ms for no match). A value with its empty records
+    (three cases) stays one OR."""
     if dialect == "postgresql":
         for i, clause in enumerate(where):
             if isinstance(clause, AnyCase) and len(clause.cases) == 2:
                 value, padded = clause.cases
-                return [(_in_place(where, i, value), False), (_in_place(where, i, padded), True)]
-    return [(list(where), False)]
+                return [(_in_place(where, i, value), None),
+                        (_in_place(where, i, padded), and_(clause.scope, padded))]  # fmt: skip
+    return [(list(where), None)]
 
 
 def _in_place(
