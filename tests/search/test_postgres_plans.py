@@ -129,20 +129,8 @@ def test_a_page_by_date_walks_the_index_of_the_country_and_dates(
     people = schema.people
     where = [people.c.account_id == 1, *_where(conn, "c0")]
     order = Order(people.c.date_modified, descending=descending, nullable=False)
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((statement, params))
-
-    event.listen(conn, "before_cursor_execute", capture)
-    try:
-        ids = page_ids(conn, people, 1, where, order, Paging(1, 20), MATCHES, PEOPLE)
-    finally:
-        event.remove(conn, "before_cursor_execute", capture)
-    expected = _expected(conn, descending)
-    assert ids == expected
-    page, params = statements[-1]
-    plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {page}", params))
+    ids, (page, plan) = _paged(conn, where, order, MATCHES)
+    assert ids == _expected(conn, descending)
     assert "Index Only Scan Backward using ix_people_country_date_modified" in plan or (
         not descending and "Index Only Scan using ix_people_country_date_modified" in plan
     ), plan
@@ -161,6 +149,19 @@ def test_the_padded_case_is_gathered_through_its_own_index_beside_a_bound(
     people = schema.people
     found = _where(conn, "c0")[0]
     order = Order(people.c.date_created, descending=False, nullable=False)
+    ids, (page, plan) = _paged(conn, [found], order, PEOPLE // COUNTRIES)
+    country = people.c.country_match == "c0"
+    expected = select(people.c.id).where(country).order_by(people.c.date_created, people.c.id)
+    assert ids == [int(i) for i in conn.execute(expected.limit(20)).scalars()]
+    assert "<=" in page  # the walk is bounded
+    assert "ix_people_country_padded" in plan, plan
+
+
+def _paged(
+    conn: Connection, where: list[Any], order: Order, total: int
+) -> tuple[list[int], tuple[str, str]]:
+    """Page 1 of 20 of the people of `where` (of `total` matches among PEOPLE), and its
+    last statement with that statement's plan."""
     statements: list[tuple[str, Any]] = []
 
     def capture(_c: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
@@ -168,16 +169,12 @@ def test_the_padded_case_is_gathered_through_its_own_index_beside_a_bound(
 
     event.listen(conn, "before_cursor_execute", capture)
     try:
-        ids = page_ids(conn, people, 1, [found], order, Paging(1, 20), PEOPLE // COUNTRIES, PEOPLE)
+        ids = page_ids(conn, schema.people, 1, where, order, Paging(1, 20), total, PEOPLE)
     finally:
         event.remove(conn, "before_cursor_execute", capture)
-    country = people.c.country_match == "c0"
-    expected = select(people.c.id).where(country).order_by(people.c.date_created, people.c.id)
-    assert ids == [int(i) for i in conn.execute(expected.limit(20)).scalars()]
     page, params = statements[-1]
-    assert "<=" in page  # the walk is bounded
     plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {page}", params))
-    assert "ix_people_country_padded" in plan, plan
+    return ids, (page, plan)
 
 
 def test_no_statement_starts_parallel_workers(conn: Connection) -> None:
