@@ -123,7 +123,9 @@ def _filter_matches(scope: Scope, search: Search, key: str) -> int | None:
     tags = _lone_tags(decl, filters)
     if tags is None or tags.option == "NONE" or tags.allow_empty:
         return None  # records without a tag are found through no index
-    counts = _each_counted(scope, search, _tag_key(tags.values)).values()
+    # ALL of several tags: read already, to start from the least held (Scope.tag_holders).
+    held = scope.tag_holders or _each_counted(scope, search, _tag_key(tags.values))
+    counts = held.values()
     return sum(counts) if tags.option == "ANY" else min(counts)
 
 
