@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, TypeVar
@@ -24,6 +24,32 @@ PRINCIPAL = "verdigris.principal"
 T = TypeVar("T")
 
 
+class HeldRead:
+    """The read transaction that authenticated a request, kept for the handler's first
+    read: one connection, BEGIN and COMMIT a request instead of two (on PostgreSQL three
+    round trips of about 0.1 ms each, with the pool's ping; a search of one record took
+    3.6 ms in process there against 1.4 on SQLite)."""
+
+    def __init__(self) -> None:
+        self._open: tuple[ExitStack, Connection] | None = None
+
+    def open(self, engine: Engine) -> Connection:
+        stack = ExitStack()
+        conn = stack.enter_context(read(engine))
+        self._open = (stack, conn)
+        return conn
+
+    def take(self) -> tuple[ExitStack, Connection] | None:
+        """The open transaction, now the caller's to end; None once taken or closed."""
+        held, self._open = self._open, None
+        return held
+
+    def close(self) -> None:
+        held = self.take()
+        if held is not None:
+            held[0].close()
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a handler needs: the database, who asks, and the clock."""
@@ -33,24 +59,35 @@ class Context:
     account_id: int
     user_id: int
     clock: Callable[[], int]
+    held: HeldRead
 
     def now(self) -> int:
         return self.clock()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read transaction, on the event loop (reads are short; decision 0001)."""
-        with read(self.engine) as conn:
+        """A read transaction, on the event loop (reads are short; decision 0001): the
+        first continues the one that authenticated the request, each later one is new."""
+        held = self.held.take()
+        if held is None:
+            with read(self.engine) as conn:
+                yield conn
+            return
+        stack, conn = held
+        with stack:  # ends it as `read` would: rolled back when the block raises
             yield conn
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         """`work` in a write transaction, in a worker thread: while it waits for the
         database's write lock, this worker keeps answering reads (decision 0005)."""
+        self.held.close()  # no read left open beside the write
         run = partial(run_write, self.engine, work, self.settings.lock_wait)
         return await to_thread.run_sync(run)
 
 
-async def authenticate(request: Request) -> Context:
+async def authenticate(request: Request) -> AsyncIterator[Context]:
+    """The request's context; the transaction that read its token stays open for the
+    handler's first read and is ended, if still open, when the handler returns."""
     headers = request.headers
     token = headers.get("x-pw-accesstoken")
     email = headers.get("x-pw-useremail")
@@ -60,18 +97,23 @@ async def authenticate(request: Request) -> Context:
         raise Unauthorized(f"X-PW-Application must be {APPLICATION!r}")
     state = request.app.state
     principal = request.scope.get(PRINCIPAL)
-    if principal is None:
-        with read(state.engine) as conn:
-            principal = accounts.authenticate(conn, token, email)
-    if state.rate_limiter is not None:
-        await state.rate_limiter.check(principal.token_hash)
-    request.state.verdigris_account = principal.account_id  # api/computed_values.py
-    return Context(
-        state.engine, state.settings, principal.account_id, principal.user_id, state.clock
-    )
+    held = HeldRead()
+    try:
+        if principal is None:
+            principal = accounts.authenticate(held.open(state.engine), token, email)
+        if state.rate_limiter is not None:
+            held.close()  # its check writes, and may wait for the lock
+            await state.rate_limiter.check(principal.token_hash)
+        request.state.verdigris_account = principal.account_id  # api/computed_values.py
+        yield Context(
+            state.engine, state.settings, principal.account_id, principal.user_id,
+            state.clock, held,
+        )  # fmt: skip
+    finally:
+        held.close()
 
 
-Auth = Annotated[Context, Depends(authenticate)]
+Auth = Annotated[Context, Depends(authenticate, scope="function")]
 
 
 async def read_body(request: Request) -> bytes:
