@@ -1,6 +1,7 @@
 """A request authenticates in the transaction of its first read: one connection and one
 transaction for a search; every connection is back in the pool when a request ends,
-whatever way it ends; a write never runs beside a read left open."""
+whatever way it ends; a write never runs beside a read left open. The app runs as
+`verdigris serve` runs its workers: its webhook sender, which reads on its own, apart."""
 
 from __future__ import annotations
 
@@ -8,10 +9,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
+from tests.conftest import FakeClock
 from tests.copper import API, Owner
+from verdigris.api.app import create_app
+from verdigris.config import Settings
+
+
+@pytest.fixture
+def client(db_url: str, clock: FakeClock) -> Iterator[TestClient]:
+    settings = Settings(database_url=db_url, migrate_on_start=False, sender_in_app=False)
+    with TestClient(create_app(settings, clock=clock), raise_server_exceptions=False) as app:
+        yield app
 
 
 @dataclass

@@ -6,7 +6,7 @@ clauses and an `Order`; it never counts past 100,001 rows and never sorts a whol
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -175,25 +175,20 @@ def total_and_sorted_page(
     where: Sequence[ColumnElement[bool]],
     order: Order,
     paging: Paging,
-    population: int,
-    bound: Callable[[], int | None],
+    most: int,
 ) -> tuple[int, list[int] | None] | None:
-    """The capped total and, when the matches are few enough that page_ids would sort
-    them, that page (else None: page_ids walks), from one gathering of the matches.
-    Counting and sorting gathered them twice: people of one state created over half
-    the span with 2+ interactions, 4,300 of 1,000,000, took 240 ms to count and 265 ms
-    to page; 265 together. SQLite keeps the ids it counts (19 ms for 100,001).
-    PostgreSQL's matches would carry their sort keys off the table, where its count
-    reads the index alone, so there the pass is made only when the counters `bound`
-    the matches within the sorted pages' reach; otherwise None: count_capped counts."""
+    """The capped total and, when there are at most `most` matches (sorted_up_to: where
+    page_ids would sort them), that page (else None: page_ids walks), from one gathering
+    of the matches; None when the paging asks for no page. Counting and sorting gathered them twice:
+    people of one state created over half the span with 2+ interactions, 4,300 of
+    1,000,000, took 240 ms to count and 265 ms to page; 265 together. SQLite keeps the
+    ids it counts (19 ms for 100,001). PostgreSQL's matches carry their sort keys off
+    the table, where its count reads the index alone: the caller weighs that."""
     window = paging.window()
     if window is None:
         return None
     offset, size = window
-    most = sorted_up_to(offset + size, population)
     postgres = conn.dialect.name == "postgresql"
-    if postgres and ((most_matches := bound()) is None or most_matches > most):
-        return None
     matches = _matches(table, account_id, where, order, postgres, MAX_REACHABLE + 1)
     total = select(func.count().label("n")).select_from(matches).cte("total")
     # The sort runs only when the matches turn out few: both databases test a condition
@@ -215,9 +210,10 @@ def total_and_sorted_page(
     return n, ([int(i) for i in rest] if n <= most else None)
 
 
-def sorted_up_to(end: int, population: int) -> int:
+def sorted_up_to(end: int, population: int | None) -> int:
     """The most matches page_ids sorts (rather than walks) for a page ending at `end`
-    among `population` records: _walk_pays is false below a bound and true above."""
+    among `population` records (None: not known, SMALL_MATCH_SET): _walk_pays is false
+    below a bound and true above."""
     low, high = 0, MAX_REACHABLE
     while low < high:
         middle = (low + high + 1) // 2
