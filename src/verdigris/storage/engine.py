@@ -36,7 +36,10 @@ _SQLITE_PRAGMAS = (
 )
 
 
-__all__ = ["Connection", "Engine", "create_db_engine", "in_memory", "read", "run_write", "write"]
+__all__ = [
+    "Connection", "Engine", "create_db_engine", "in_memory", "read", "read_connection", "read_on",
+    "run_write", "write",
+]  # fmt: skip
 T = TypeVar("T")
 RETRIED_STATES = frozenset({"40001", "40P01"})
 """PostgreSQL's serialization failure and deadlock: the transaction is rerun whole."""
@@ -132,8 +135,27 @@ def _postgres_connect(dbapi_connection: Any, _record: Any) -> None:
 
 @contextmanager
 def read(engine: Engine) -> Iterator[Connection]:
-    """A read transaction: one consistent snapshot for a count and its page."""
-    with engine.connect() as conn, conn.begin():
+    """A read on a connection of its own (read_connection, read_on)."""
+    with read_connection(engine) as conn, read_on(conn):
+        yield conn
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A connection for reads. PostgreSQL's reads run in autocommit: at its READ
+    COMMITTED each statement takes a snapshot of its own within a transaction too, and
+    BEGIN and COMMIT cost a round trip each (a search of one record, in process: about
+    0.3 ms of 3.2)."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn
+
+
+@contextmanager
+def read_on(conn: Connection) -> Iterator[Connection]:
+    """A read on a connection from read_connection: on SQLite one transaction, one
+    consistent snapshot for a count and its page."""
+    with conn.begin():
         yield conn
 
 
