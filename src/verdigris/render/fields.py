@@ -34,8 +34,8 @@ from verdigris.domain.declarations.fields import (
 
 @singledispatch
 def field_value(field: Field) -> str:
-    """An expression over `row` (the loaded row), `shown` (the account's custom field
-    definitions shown on the type, parts.shown_on) and the functions of render/parts.py."""
+    """An expression over `row` (the loaded row), `entries` (parts.entries_of the account's
+    custom field definitions shown on the type) and the functions of render/parts.py."""
     raise TypeError(f"no rendering for {type(field).__name__}")
 
 
@@ -85,7 +85,7 @@ def _(field: Entry) -> str:
 
 @field_value.register
 def _(field: CustomFields) -> str:
-    return f"shown_values(row[{field.column!r}], shown)"
+    return f"entries(row[{field.column!r}])"
 
 
 @field_value.register

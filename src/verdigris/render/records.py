@@ -17,14 +17,16 @@ Renderer = Callable[[Mapping[str, Any], Sequence[Definition]], Record]
 
 _FUNCTIONS = {
     "address": parts.address, "json_list": parts.json_list, "parse_json": parts.parse_json,
-    "number": parts.number, "shown_values": parts.shown_values,
+    "number": parts.number,
 }  # fmt: skip
 
 
 def renderer(record_type: RecordType) -> Renderer:
     """The function rendering one row of this type."""
     compiled, name = _compiled(record_type), declaration(record_type).name
-    return lambda row, definitions: compiled(row, parts.shown_on(definitions, name))
+    return lambda row, definitions: compiled(
+        row, parts.entries_of(parts.shown_on(definitions, name))
+    )
 
 
 def render_rows(
@@ -32,17 +34,17 @@ def render_rows(
 ) -> list[Record]:
     """Rows of one type rendered against the same definitions, prepared once."""
     compiled = _compiled(record_type)
-    shown = parts.shown_on(definitions, declaration(record_type).name)
-    return [compiled(row, shown) for row in rows]
+    entries = parts.entries_of(parts.shown_on(definitions, declaration(record_type).name))
+    return [compiled(row, entries) for row in rows]
 
 
 @cache
-def _compiled(record_type: RecordType) -> Callable[[Mapping[str, Any], list[parts.Shown]], Record]:
+def _compiled(record_type: RecordType) -> Callable[[Mapping[str, Any], parts.Entries], Record]:
     """The function rendering a row of this type, compiled from its fields' expressions
     into one dict display (a call per field would cost as much as the rest)."""
     decl = declaration(record_type)
     items = ", ".join(f"{f.name!r}: {field_value(f)}" for f in decl.fields)
-    source = f"def render(row, shown):\n    return {{{items}}}\n"
+    source = f"def render(row, entries):\n    return {{{items}}}\n"
     namespace: dict[str, Any] = dict(_FUNCTIONS)
     exec(compile(source, f"<render {decl.name}>", "exec"), namespace)  # noqa: S102
     return namespace["render"]  # type: ignore[no-any-return]
