@@ -16,7 +16,12 @@ from verdigris.render.parts import entries_of, shown_on
 DATA_TYPES = ["String", "Text", "Date", "Checkbox", "Dropdown", "MultiSelect", "Float",
               "Percentage", "Currency", "URL"]  # fmt: skip
 OPTION_IDS = st.integers(1, 6)
-SCALARS = st.one_of(st.none(), st.booleans(), st.text(max_size=5), st.floats(allow_nan=False))
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.text("abc xyz", max_size=5),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
 STORED = {  # what a write may have stored (parsing/records.py checks it)
     "Dropdown": st.one_of(st.none(), OPTION_IDS),
     "MultiSelect": st.one_of(st.none(), st.lists(OPTION_IDS, max_size=4)),

@@ -65,8 +65,8 @@ class Context:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read transaction, on the event loop (reads are short; decision 0001); the
-        first on the connection that authenticated the request."""
+        """A read (storage.engine.read_on), on the event loop (reads are short; decision
+        0001); the first on the connection that authenticated the request."""
         held = self.held.take()
         with held or read_connection(self.engine) as conn, read_on(conn):
             yield conn
