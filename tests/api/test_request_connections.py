@@ -1,7 +1,7 @@
 """A request authenticates on the connection of its first read: one connection for a
-search; every connection is back in the pool when a request ends,
-whatever way it ends; a write never runs beside a read left open. The app runs as
-`verdigris serve` runs its workers: its webhook sender, which reads on its own, apart."""
+search; every connection is back in the pool when a request ends, whatever way it
+ends; a write never runs beside a held connection. The app runs as `verdigris serve`
+runs its workers: its webhook sender, which reads on its own, apart."""
 
 from __future__ import annotations
 
@@ -98,5 +98,5 @@ def test_a_write_runs_with_no_read_open_beside_it(client: TestClient, auth: dict
     with watched(_engine(client)) as seen:
         made = client.post(f"{API}/people", json={"name": "Grace Hopper"}, headers=auth)
     assert made.status_code == 200
-    assert seen.most_at_once == 1  # authentication's read ended before the write began
+    assert seen.most_at_once == 1  # authentication's connection closed before the write's
     assert _idle(client)
