@@ -5,15 +5,14 @@ records share the value, past the matches one pass sorts too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from tests.copper import API, new_account
+from tests.search.statements import statements_run
 from verdigris.search import paging
 
 SHARED = "+1 (415) 555-0100"
@@ -47,20 +46,6 @@ def phones(client: TestClient, auth: dict[str, str]) -> dict[str, int]:
     return ids
 
 
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_c: object, _cur: object, statement: str, *_: object) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def _page(client: TestClient, auth: dict[str, str], number: int) -> tuple[list[int], str]:
     body = {"phone_number": SHARED, "page_size": 2, "page_number": number}
     found = client.post(f"{API}/people/search", json=body, headers=auth)
@@ -84,7 +69,7 @@ def test_postgresql_counts_and_pages_an_identifying_value_at_once(
     client: TestClient, auth: dict[str, str], phones: dict[str, int]
 ) -> None:
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
-    with statements(engine) as seen:
+    with statements_run(engine) as seen:
         assert _page(client, auth, 1)[1] == "6"
-    reading_phones = [s for s in seen if "record_phones" in s]
+    reading_phones = [s for s, _ in seen if "record_phones" in s]
     assert len(reading_phones) == (1 if engine.dialect.name == "postgresql" else 2)

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from tests.conftest import BACKENDS, empty_engine
 from tests.search import dataset, reference
+from tests.search.statements import statements_run
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
@@ -43,20 +44,10 @@ def loaded(
 
 def _searched(engine: Engine, body: dict[str, Any]) -> tuple[tuple[list[int], int], list[str]]:
     """run_search's answer and the statements it ran over the people table."""
-    statements: list[str] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if "FROM people" in statement:
-            statements.append(statement)
-
     search = parse_search(RecordType.PERSON, body, {}, dict)
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with read(engine) as conn:
-            found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    return found, statements
+    with statements_run(engine) as ran, read(engine) as conn:
+        found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
+    return found, [statement for statement, _ in ran if "FROM people" in statement]
 
 
 def _counted_with_the_page(statements: list[str]) -> bool:

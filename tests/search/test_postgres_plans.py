@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, and_, event, literal, select, text
+from sqlalchemy import Connection, Engine, and_, literal, select, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import new_postgres_database
+from tests.search.statements import statements_run
 from verdigris.domain.declarations import PERSON
 from verdigris.domain.paging import Paging
 from verdigris.domain.types import RecordType
@@ -162,17 +163,9 @@ def _paged(
 ) -> tuple[list[int], tuple[str, str]]:
     """Page 1 of 20 of the people of `where` (of `total` matches among PEOPLE), and its
     last statement with that statement's plan."""
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((statement, params))
-
-    event.listen(conn, "before_cursor_execute", capture)
-    try:
+    with statements_run(conn) as ran:
         ids = page_ids(conn, schema.people, 1, where, order, Paging(1, 20), total, PEOPLE)
-    finally:
-        event.remove(conn, "before_cursor_execute", capture)
-    page, params = statements[-1]
+    page, params = ran[-1]
     plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {page}", params))
     return ids, (page, plan)
 

@@ -107,21 +107,21 @@ def _sorted_in_one_pass(
     if window is None:
         return None
     end = sum(window)
-    decl = declaration(search.record_type)
+    specs = [declaration(search.record_type).filter_by_key[key] for key in search.filters]
     postgres = scope.conn.dialect.name == "postgresql"
-    kinds = [decl.filter_by_key[key].kind for key in search.filters]
-    if len(kinds) == 1:
-        return sorted_up_to(end, None) if postgres and kinds[0] in IDENTIFYING else None
-    if len({decl.filter_by_key[key].column or key for key in search.filters}) < 2:
+    if len(specs) == 1:
+        return sorted_up_to(end, None) if postgres and specs[0].kind in IDENTIFYING else None
+    if len({spec.column or spec.key for spec in specs}) < 2:
+        return None
+    if not postgres:
+        return sorted_up_to(end, population())
+    # Its matches would carry their sort keys off the table: only when the counters bound
+    # them within the sorted pages' reach (and the records searched are read only then).
+    fewest = _fewest_matches(search, matches)
+    if fewest is None:
         return None
     most = sorted_up_to(end, population())
-    if postgres:
-        # Its matches would carry their sort keys off the table: only when the counters
-        # bound them within the sorted pages' reach.
-        fewest = _fewest_matches(search, matches)
-        if fewest is None or fewest > most:
-            return None
-    return most
+    return most if fewest <= most else None
 
 
 def _fewest_matches(search: Search, matches: Callable[[str], int | None]) -> int | None:

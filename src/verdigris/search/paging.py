@@ -179,11 +179,11 @@ def total_and_sorted_page(
 ) -> tuple[int, list[int] | None] | None:
     """The capped total and, when there are at most `most` matches (sorted_up_to: where
     page_ids would sort them), that page (else None: page_ids walks), from one gathering
-    of the matches; None when the paging asks for no page. Counting and sorting gathered them twice:
-    people of one state created over half the span with 2+ interactions, 4,300 of
-    1,000,000, took 240 ms to count and 265 ms to page; 265 together. SQLite keeps the
-    ids it counts (19 ms for 100,001). PostgreSQL's matches carry their sort keys off
-    the table, where its count reads the index alone: the caller weighs that."""
+    of the matches; None when the paging asks for no page. Counting and sorting gathered
+    them twice: people of one state created over half the span with 2+ interactions,
+    4,300 of 1,000,000, took 240 ms to count and 265 ms to page; 265 together. SQLite
+    keeps the ids it counts (19 ms for 100,001). PostgreSQL's matches carry their sort
+    keys off the table, where its count reads the index alone: the caller weighs that."""
     window = paging.window()
     if window is None:
         return None
