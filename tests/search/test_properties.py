@@ -18,7 +18,7 @@ from tests.search.reference import World
 from verdigris.domain.declarations import LEAD, PERSON
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
-from verdigris.search import paging, steering
+from verdigris.search import paging, steering, token_pages
 from verdigris.search.execute import _least_held_tag_first, counted_total, run_search
 from verdigris.search.scope import Scope
 from verdigris.storage.engine import read
@@ -198,6 +198,9 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
         # SQLite told to start from an address value's index whatever its ranges reach.
         with mock.patch.object(steering, "WIDER", 0):
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
+        # A name alone in the default order, by the general plan (no token rows suffice).
+        with mock.patch.object(token_pages, "MOST_POSTINGS", 0):
+            assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -213,6 +216,29 @@ def test_people_agree_with_the_reference(loaded: Engine, data: st.DataObject) ->
 @given(data=st.data())
 def test_leads_agree_with_the_reference(loaded: Engine, data: st.DataObject) -> None:
     _compare(loaded, LEADS, data.draw(bodies(LEADS)))
+
+
+def _name_alone(world: World) -> st.SearchStrategy[dict[str, Any]]:
+    """A name, in the default order or another, on any page, converted leads or not."""
+    names = [r["name"] for r in world.records]
+    sort_keys = PERSON.sort_keys if world.kind == "person" else LEAD.sort_keys
+    optional = {
+        "sort_by": st.sampled_from(sort_keys),
+        "sort_direction": st.sampled_from(["asc", "desc"]),
+        "page_size": st.sampled_from([1, 3, 20, 200]),
+        "page_number": st.integers(1, 4),
+    }
+    if world.kind == "lead":
+        optional["include_converted_leads"] = st.booleans()
+    return st.fixed_dictionaries({"name": _tokens(names)}, optional=optional)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_name_alone_is_paged_from_its_tokens(loaded: Engine, data: st.DataObject) -> None:
+    """token_pages.py serves these in the default order; the general plan the others."""
+    _compare(loaded, PEOPLE, data.draw(_name_alone(PEOPLE)))
+    _compare(loaded, LEADS, data.draw(_name_alone(LEADS)))
 
 
 @pytest.mark.parametrize("sort_by", sorted(set(PERSON.sort_keys)))

@@ -24,6 +24,7 @@ from verdigris.search.paging import (
 )
 from verdigris.search.scope import Scope
 from verdigris.search.tag_union import holders_of_any
+from verdigris.search.token_pages import total_and_page as by_name_tokens
 from verdigris.storage import schema
 from verdigris.storage.dialect import planned_for_values
 
@@ -48,6 +49,8 @@ def _run(
     conn: Connection, account_id: int, user_id: int, now: int, search: Search
 ) -> tuple[list[int], int]:
     scope = Scope(conn, account_id, user_id, now, search.record_type)
+    if (by_name := by_name_tokens(scope, search)) is not None:
+        return by_name
     search, holders = _least_held_tag_first(scope, search)
     scope = replace(scope, tag_holders=holders)
     matches = cache(partial(_filter_matches, scope, search))  # steering reads them too

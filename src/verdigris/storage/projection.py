@@ -43,7 +43,7 @@ CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
     "record_phones": (*_KEYS, "digits"),
     "record_socials": (*_KEYS, "url_key"),
     "custom_field_values": (*_KEYS, "definition_id", "value_number", "value_text", "position"),
-    "name_tokens": ("account_id", "record_type", "token", "record_id"),
+    "name_tokens": ("account_id", "record_type", "token", "record_id", "converted", "default_key"),
     "name_words": (*_KEYS, "word"),
     "relations": ("account_id", "type", "id", "other_type", "other_id"),
 }
@@ -65,6 +65,8 @@ class Layout:
     row: RowFunction
     counted: tuple[tuple[str, int], ...]
     converted_at: int | None
+    default_key_at: int | None
+    """The column of the type's default sort key (name tokens carry it)."""
     references: tuple[tuple[str, int], ...]
     """Related references: (field, the type code of the record it names)."""
     resources: tuple[str, ...]
@@ -86,7 +88,10 @@ def layout(record_type: RecordType) -> Layout:
         if isinstance(f, Ref) and f.related
     )
     resources = tuple(f.name for f in decl.fields if isinstance(f, Related))
-    return Layout(columns, row_function(fields), tuple(counted), converted, references, resources)
+    default = decl.sort_by_key.get(decl.default_sort)
+    default_at = columns.index(default.column) if default and default.column in columns else None
+    return Layout(columns, row_function(fields), tuple(counted), converted, default_at,
+                  references, resources)  # fmt: skip
 
 
 def custom_value_map(entries: object) -> CustomValues:
@@ -152,21 +157,25 @@ class Projection:
             _add_custom_values(self.values, account_id, kind, record_id, custom,
                                self.value_kinds)  # fmt: skip
         if self.has_words or self.has_tokens:
-            self._name(record, account_id, kind, record_id)
+            self._name(record, account_id, kind, record_id, self.rows[-1])
         self._followers(record, account_id, kind, record_id)
         if self.layout.references or self.layout.resources:
             self._relations(record, account_id, kind, record_id)
 
-    def _name(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
-        """The name's words (substring search) or its tokens (fuzzy search)."""
+    def _name(self, record: Record, account_id: int, kind: int, record_id: int, row: Row) -> None:
+        """The name's words (substring search) or its tokens (fuzzy search), these with
+        the record's converted flag and default sort key (schema.name_tokens)."""
         name = record.get("name")
         if self.has_words:
             for word in sorted(name_words(sort_key(name))):
                 self.words.append((account_id, kind, record_id, word))
         if self.has_tokens:
             tokens = name_tokens(name)
+            layout = self.layout
+            converted = layout.converted_at is not None and bool(row[layout.converted_at])
+            key = None if layout.default_key_at is None else row[layout.default_key_at]
             for token in sorted(set(tokens)) if len(tokens) > 1 else tokens:
-                self.tokens.append((account_id, kind, token, record_id))
+                self.tokens.append((account_id, kind, token, record_id, converted, key))
 
     def _followers(self, record: Record, account_id: int, kind: int, record_id: int) -> None:
         followers = record.get("followers")

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    false,
     text,
 )
 
@@ -277,7 +278,10 @@ custom_field_values = Table(
 # Fuzzy name search: each record's name tokens, and per account the deletion
 # neighbourhood of every token ever seen (stale tokens only cost a lookup). Keyed by
 # record like the other child tables (a load appends to the key; searches by token
-# use the covering index).
+# use the covering index). Each token row carries its record's converted flag and its
+# key under the type's default sort (search/token_pages.py): a name search so sorted
+# is counted and paged from the token index alone, where reading each match's row
+# for its key took 26,903 leads of a misspelt name 100 ms (SQLite) and 300 ms.
 name_tokens = Table(
     "name_tokens",
     metadata,
@@ -285,8 +289,18 @@ name_tokens = Table(
     Column("record_type", SmallInteger, nullable=False),
     Column("token", LookupKey, nullable=False),
     id_column("record_id"),
+    Column("converted", Boolean, nullable=False, server_default=false()),
+    Column("default_key", LookupKey),
     PrimaryKeyConstraint("account_id", "record_type", "record_id", "token"),
-    Index("ix_name_tokens_token", "account_id", "record_type", "token", "record_id"),
+    Index(
+        "ix_name_tokens_token",
+        "account_id",
+        "record_type",
+        "token",
+        "record_id",
+        "converted",
+        "default_key",
+    ),
     **ROW_IN_KEY,
 )
 
