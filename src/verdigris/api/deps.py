@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from verdigris.config import Settings
 from verdigris.errors import BadRequest, Unauthorized
 from verdigris.storage import accounts
+from verdigris.storage.definition_stamps import stamped
 from verdigris.storage.engine import Connection, Engine, read_connection, read_on, run_write
 
 APPLICATION = "developer_api"
@@ -59,6 +60,7 @@ class Context:
     user_id: int
     clock: Callable[[], int]
     held: HeldRead
+    definitions_stamp: int | None = None
 
     def now(self) -> int:
         return self.clock()
@@ -66,9 +68,14 @@ class Context:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read (storage.engine.read_on), on the event loop (reads are short; decision
-        0001); the first on the connection that authenticated the request."""
+        0001); the first on the connection that authenticated the request. It reads the
+        account's definitions as of the stamp read with the token (definition_stamps)."""
         held = self.held.take()
-        with held or read_connection(self.engine) as conn, read_on(conn):
+        with (
+            held or read_connection(self.engine) as conn,
+            read_on(conn),
+            stamped(conn, self.account_id, self.definitions_stamp),
+        ):
             yield conn
 
     async def write(self, work: Callable[[Connection], T]) -> T:
@@ -102,7 +109,7 @@ async def authenticate(request: Request) -> AsyncIterator[Context]:
         request.state.verdigris_account = principal.account_id  # api/computed_values.py
         yield Context(
             state.engine, state.settings, principal.account_id, principal.user_id,
-            state.clock, held,
+            state.clock, held, principal.definitions_stamp,
         )  # fmt: skip
     finally:
         held.close()

@@ -22,6 +22,8 @@ class Principal:
     account_id: int
     user_id: int
     token_hash: str
+    definitions_stamp: int | None = None
+    """The account's definitions stamp when the token was read (definition_stamps.py)."""
 
 
 def hash_token(token: str) -> str:
@@ -33,10 +35,13 @@ def new_token() -> str:
 
 
 def _token_owner() -> Select[Any]:
-    t, u = schema.api_tokens, schema.users
+    t, u, a = schema.api_tokens, schema.users, schema.accounts
     return (
-        select(t.c.token_hash, t.c.account_id, t.c.user_id, u.c.email_key)
+        select(
+            t.c.token_hash, t.c.account_id, t.c.user_id, u.c.email_key, a.c.definitions_stamp
+        )  # fmt: skip
         .join(u, (u.c.account_id == t.c.account_id) & (u.c.id == t.c.user_id))
+        .join(a, a.c.id == t.c.account_id)
         .where(t.c.token_hash == bindparam("digest"))
     )
 
@@ -52,7 +57,7 @@ def authenticate(conn: Connection, token: str, email: str) -> Principal:
         raise Unauthorized("invalid X-PW-AccessToken")
     if not hmac.compare_digest(row.email_key.encode(), email.strip().casefold().encode()):
         raise Unauthorized("X-PW-UserEmail does not match the token's user")
-    return Principal(row.account_id, row.user_id, digest)
+    return Principal(row.account_id, row.user_id, digest, row.definitions_stamp)
 
 
 def create_account(conn: Connection, name: str, now: int) -> int:

@@ -22,7 +22,7 @@ from verdigris.domain.numbers import fits_int64
 from verdigris.domain.types import Record, RecordType
 from verdigris.errors import NotFound
 from verdigris.render.records import render_rows, renderer
-from verdigris.storage import schema
+from verdigris.storage import definition_stamps, schema
 from verdigris.storage.columns import value_columns
 from verdigris.storage.dialect import binds_as_array, bound_list
 
@@ -83,9 +83,14 @@ def _held(conn: Connection, account_id: int) -> list[Definition] | None:
 
 
 def custom_field_definitions(conn: Connection, account_id: int) -> list[Definition]:
-    """The account's definitions in id order, each with its options by (rank, id)."""
+    """The account's definitions in id order, each with its options by (rank, id): held
+    for a write's block, else kept across requests by the account's definitions stamp
+    where the read knows it (definition_stamps.py)."""
     held = _held(conn, account_id)
-    return held if held is not None else _read_definitions(conn, account_id)
+    if held is not None:
+        return held
+    read = lambda: tuple(_read_definitions(conn, account_id))  # noqa: E731
+    return list(definition_stamps.kept(conn, account_id, read))
 
 
 def _read_definitions(conn: Connection, account_id: int) -> list[Definition]:

@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from verdigris.domain.declarations import DECLARATIONS, Declaration
 from verdigris.domain.types import RecordType
+from verdigris.storage import definition_stamps
 from verdigris.storage.columns import LookupKey
 from verdigris.storage.record_tables import padded_statistics, record_columns, record_indexes
 
@@ -58,6 +59,8 @@ accounts = Table(
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("name", Text, nullable=False),
+    # Changed by triggers on every write of its definitions (definition_stamps.py).
+    Column("definitions_stamp", BigInteger, nullable=False, server_default=text("0")),
 )
 
 users = Table(
@@ -158,6 +161,21 @@ custom_field_options = Table(
     Column("rank", Integer, nullable=False, default=0),
     PrimaryKeyConstraint("account_id", "definition_id", "id"),
 )
+
+
+def _stamped_on_write(table: Table) -> None:
+    """The account's definitions stamp changes on every write of `table`."""
+    for statement in definition_stamps.sqlite_triggers(table.name):
+        ddl = DDL(statement).execute_if(dialect="sqlite")  # type: ignore[no-untyped-call]
+        event.listen(table, "after_create", ddl)
+    stamping = definition_stamps.POSTGRES_FUNCTION, definition_stamps.postgres_trigger(table.name)
+    for statement in stamping:
+        ddl = DDL(statement).execute_if(dialect="postgresql")  # type: ignore[no-untyped-call]
+        event.listen(table, "after_create", ddl)
+
+
+_stamped_on_write(custom_field_definitions)
+_stamped_on_write(custom_field_options)
 
 
 def _record_table(declaration: Declaration, *extra: Any) -> Table:
