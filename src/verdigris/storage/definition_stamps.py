@@ -19,7 +19,6 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
 
-TABLES = ("custom_field_definitions", "custom_field_options")
 _STAMP = "verdigris_definitions_stamp"
 MOST_ACCOUNTS = 4_096
 """Accounts whose definitions a process keeps per database; past that it starts over."""
