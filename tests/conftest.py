@@ -136,11 +136,18 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@contextmanager
+def app_client(db_url: str, clock: FakeClock) -> Iterator[TestClient]:
+    """An in-process client of an app of its own on `db_url` (a worker of its own)."""
+    app = create_app(Settings(database_url=db_url, migrate_on_start=False), clock=clock)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
 @pytest.fixture
 def client(db_url: str, clock: FakeClock) -> Iterator[TestClient]:
     """An in-process client on an empty database."""
-    app = create_app(Settings(database_url=db_url, migrate_on_start=False), clock=clock)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with app_client(db_url, clock) as test_client:
         yield test_client
 
 

@@ -12,11 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, app_client
 from tests.copper import API, new_account
 from tests.search.statements import statements_run
-from verdigris.api.app import create_app
-from verdigris.config import Settings
 from verdigris.storage import schema
 from verdigris.storage.engine import write
 
@@ -24,8 +22,7 @@ from verdigris.storage.engine import write
 @pytest.fixture
 def other_worker(db_url: str, clock: FakeClock) -> Iterator[TestClient]:
     """A second app on the same database, as `serve --workers 2` runs."""
-    app = create_app(Settings(database_url=db_url, migrate_on_start=False), clock=clock)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with app_client(db_url, clock) as test_client:
         yield test_client
 
 

@@ -60,7 +60,7 @@ class Context:
     user_id: int
     clock: Callable[[], int]
     held: HeldRead
-    definitions_stamp: int | None = None
+    definitions_stamp: int
 
     def now(self) -> int:
         return self.clock()

@@ -53,12 +53,19 @@ def matched_tokens(conn: Connection, account_id: int, query: str) -> list[str]:
     return sorted(token for token, queries in reached.items() if _within_budget(token, queries))
 
 
+def tokens_of(scope: Scope, query: str) -> list[str]:
+    """matched_tokens of the scope's account, read once for the scope's search."""
+    if query not in scope.name_tokens:
+        scope.name_tokens[query] = matched_tokens(scope.conn, scope.account_id, query)
+    return scope.name_tokens[query]
+
+
 def _within_budget(token: str, queries: set[str]) -> bool:
     return any(osa_distance(q, token, edit_budget(q)) <= edit_budget(q) for q in queries)
 
 
 def name_clause(scope: Scope, query: str) -> ColumnElement[bool]:
-    tokens = matched_tokens(scope.conn, scope.account_id, query)
+    tokens = tokens_of(scope, query)
     if not tokens:
         return false()
     names = schema.name_tokens

@@ -50,6 +50,10 @@ class Scope:
     tag_holders: Mapping[str, int] = field(default_factory=dict, compare=False)
     """Records holding each tag of an ALL filter, from the counters: how _holds_all
     finds the matches."""
+    name_tokens: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    """The vocabulary tokens a name query matched (name_match.tokens_of), read once a
+    search: a name search the token index gives back to the general plan reads them
+    for its clause too."""
 
     @property
     def table(self) -> Table:

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import Subquery, case, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from verdigris.domain.declarations import declaration
+from verdigris.domain.declarations import Declaration, declaration
 from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
-from verdigris.search.name_match import matched_tokens
+from verdigris.search.name_match import tokens_of
 from verdigris.search.paging import Order
 from verdigris.search.scope import Scope
 from verdigris.search.sorting import order_for
@@ -35,23 +35,24 @@ def total_and_page(scope: Scope, search: Search) -> tuple[list[int], int] | None
     """(page ids, capped total) of a search by name alone in the default sort order,
     or None where this does not serve it (another filter, another order, a page past
     the reachable ones, more than MOST_POSTINGS token rows)."""
+    decl = declaration(search.record_type)
     window = search.paging.window()
-    if window is None or not _served(search):
+    if window is None or not _served(decl, search):
         return None
     query = next(iter(search.filters.values()))
-    tokens = matched_tokens(scope.conn, scope.account_id, query)
+    tokens = tokens_of(scope, query)
     if not tokens:
         return [], 0
     order = order_for(search.record_type, scope.table, search.sort_by, search.descending)
-    found = _postings_total_and_page(scope, search, tokens, order, window)
+    unconverted = decl.converted_column is not None and not search.include_converted
+    found = _postings_total_and_page(scope, search, tokens, order, window, unconverted)
     if found is None:
         return None
     total, ids = found
     return ids, min(total, MAX_REACHABLE)
 
 
-def _served(search: Search) -> bool:
-    decl = declaration(search.record_type)
+def _served(decl: Declaration, search: Search) -> bool:
     if not decl.name_tokens or len(search.filters) != 1:
         return False
     (key,) = search.filters
@@ -63,7 +64,12 @@ def _served(search: Search) -> bool:
 
 
 def _postings_total_and_page(
-    scope: Scope, search: Search, tokens: list[str], order: Order, window: tuple[int, int]
+    scope: Scope,
+    search: Search,
+    tokens: list[str],
+    order: Order,
+    window: tuple[int, int],
+    unconverted: bool,
 ) -> tuple[int, list[int]] | None:
     """One statement: the number of token rows (read up to MOST_POSTINGS + 1), and
     where they are within MOST_POSTINGS, the number of distinct records among them and
@@ -75,7 +81,7 @@ def _postings_total_and_page(
         nt.c.record_type == int(search.record_type),
         in_values(nt.c.token, tokens),
     ]
-    if declaration(search.record_type).converted_column and not search.include_converted:
+    if unconverted:
         conditions.append(nt.c.converted.is_(False))
 
     def postings(*columns: ColumnElement[Any]) -> Subquery:

@@ -22,7 +22,7 @@ class Principal:
     account_id: int
     user_id: int
     token_hash: str
-    definitions_stamp: int | None = None
+    definitions_stamp: int
     """The account's definitions stamp when the token was read (definition_stamps.py)."""
 
 

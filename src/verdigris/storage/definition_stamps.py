@@ -27,7 +27,7 @@ T = TypeVar("T")
 _kept: WeakKeyDictionary[Engine, dict[int, tuple[int, Any]]] = WeakKeyDictionary()
 
 
-def sqlite_triggers(table: str) -> list[str]:
+def _sqlite_triggers(table: str) -> list[str]:
     """The triggers giving the account a new stamp on every write of `table`."""
     row = {"INSERT": "NEW", "UPDATE": "NEW", "DELETE": "OLD"}
     return [
@@ -54,20 +54,23 @@ END $$
 """
 
 
-def postgres_trigger(table: str) -> str:
+def _postgres_trigger(table: str) -> str:
     return (
         f"CREATE TRIGGER tr_{table}_stamp AFTER INSERT OR UPDATE OR DELETE ON {table}"
         f" FOR EACH ROW EXECUTE FUNCTION verdigris_definitions_changed()"
     )
 
 
+def trigger_ddl(table: str) -> list[tuple[str, str]]:
+    """(dialect, statement) of everything that stamps the account on writes of `table`."""
+    sqlite = [("sqlite", statement) for statement in _sqlite_triggers(table)]
+    return [*sqlite, ("postgresql", POSTGRES_FUNCTION), ("postgresql", _postgres_trigger(table))]
+
+
 @contextmanager
-def stamped(conn: Connection, account_id: int, stamp: int | None) -> Iterator[Connection]:
+def stamped(conn: Connection, account_id: int, stamp: int) -> Iterator[Connection]:
     """Within the block, `conn` reads the account's definitions as of `stamp` (read
-    with the request's token; None: from the database each time)."""
-    if stamp is None:
-        yield conn
-        return
+    with the request's token); unmarked connections read them each time."""
     conn.info[_STAMP] = (account_id, stamp)
     try:
         yield conn

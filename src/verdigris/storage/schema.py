@@ -165,12 +165,8 @@ custom_field_options = Table(
 
 def _stamped_on_write(table: Table) -> None:
     """The account's definitions stamp changes on every write of `table`."""
-    for statement in definition_stamps.sqlite_triggers(table.name):
-        ddl = DDL(statement).execute_if(dialect="sqlite")  # type: ignore[no-untyped-call]
-        event.listen(table, "after_create", ddl)
-    stamping = definition_stamps.POSTGRES_FUNCTION, definition_stamps.postgres_trigger(table.name)
-    for statement in stamping:
-        ddl = DDL(statement).execute_if(dialect="postgresql")  # type: ignore[no-untyped-call]
+    for dialect, statement in definition_stamps.trigger_ddl(table.name):
+        ddl = DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
         event.listen(table, "after_create", ddl)
 
 
