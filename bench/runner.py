@@ -7,16 +7,17 @@ errors, and a page or total that differs from the raw SQL's is counted as a diff
 
 from __future__ import annotations
 
+import http.client
 import time
 from dataclasses import asdict, dataclass, field
 from random import Random
 from typing import Any
 
-import httpx
 import orjson
 from sqlalchemy import Engine
 
 from bench import Body, Variant, Workload, rawsql
+from bench.keepalive import KeepAlive
 from bench.records import POSITION
 from bench.stats import misses, summary
 from bench.values import Values
@@ -78,7 +79,7 @@ def run_workload(
     only: str | None = None,
 ) -> list[Row]:
     rows = []
-    with httpx.Client(base_url=base_url, headers=headers(values), timeout=60) as client:
+    with KeepAlive(base_url, headers(values)) as client:
         for variant in workload:
             if only and only not in variant.name:
                 continue
@@ -94,7 +95,7 @@ def run_variant(
     variant: Variant,
     values: Values,
     engine: Engine,
-    client: httpx.Client,
+    client: KeepAlive,
     size: int,
     repeat: int,
     seed: int,
@@ -128,18 +129,18 @@ def run_variant(
     return row
 
 
-def _server(client: httpx.Client, path: str, body: Body) -> tuple[float, Any]:
+def _server(client: KeepAlive, path: str, body: Body) -> tuple[float, Any]:
     payload = orjson.dumps(body)
     start = time.perf_counter()
     try:
-        response = client.post(path, content=payload)
-    except httpx.HTTPError as exc:
+        answer = client.post(path, payload)
+    except (OSError, http.client.HTTPException) as exc:
         return (time.perf_counter() - start) * 1000, f"{type(exc).__name__}: {exc}"
     elapsed = (time.perf_counter() - start) * 1000
-    if response.status_code != 200:
-        return elapsed, f"{response.status_code}: {response.text[:300]}"
-    ids = [r["id"] for r in orjson.loads(response.content)]
-    return elapsed, (ids, int(response.headers.get("x-pw-total", -1)))
+    if answer.status != 200:
+        return elapsed, f"{answer.status}: {answer.body[:300].decode(errors='replace')}"
+    ids = [r["id"] for r in orjson.loads(answer.body)]
+    return elapsed, (ids, int(answer.total or -1))
 
 
 def _raw(engine: Engine, record: str, body: Body, v: Values) -> tuple[float, Any]:
