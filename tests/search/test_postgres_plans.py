@@ -16,7 +16,9 @@ from tests.search.statements import statements_run
 from verdigris.domain.declarations import PERSON
 from verdigris.domain.paging import Paging
 from verdigris.domain.types import RecordType
+from verdigris.parsing.search import parse_search
 from verdigris.parsing.terms import Equals
+from verdigris.search.execute import run_search
 from verdigris.search.filters import clause
 from verdigris.search.paging import Order, _gathered, page_ids
 from verdigris.search.scope import Scope
@@ -224,3 +226,26 @@ def test_a_prepared_search_is_still_planned_for_its_values(conn: Connection) -> 
 def _numbered(statement: str) -> str:
     """A statement as PostgreSQL shows it prepared: its placeholders numbered."""
     return statement.replace("%s", "$1", 1).replace("%s", "$2", 1)
+
+
+def test_a_search_prepares_its_counters_read_alone(conn: Connection) -> None:
+    """The counters' read is a primary-key lookup whatever its values (dialect.plan_kept):
+    psycopg prepares it after five runs, as outside a search; the search's own
+    statements stay planned for their values, and preparing stays off after it."""
+    search = parse_search(RecordType.PERSON, {"sort_by": "last_name"}, {}, list)
+    conn.rollback()
+    with conn.begin() as transaction:
+        conn.execute(
+            schema.value_counts.insert(),
+            {"account_id": 1, "record_type": 1, "field": "*", "value": "", "n": PEOPLE},
+        )
+        for _ in range(8):
+            ids, total = run_search(conn, 1, 1, 0, search)
+            assert (len(ids), total) == (20, PEOPLE)
+        prepared = list(conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements"))
+        transaction.rollback()
+    statements = [row[0] for row in prepared]
+    assert any("FROM value_counts" in s for s in statements)
+    assert not any("FROM people" in s for s in statements)
+    assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
+    assert "verdigris.prepare_threshold" not in conn.info

@@ -26,7 +26,7 @@ from verdigris.search.scope import Scope
 from verdigris.search.tag_union import holders_of_any
 from verdigris.search.token_pages import total_and_page as by_name_tokens
 from verdigris.storage import schema
-from verdigris.storage.dialect import planned_for_values
+from verdigris.storage.dialect import plan_kept, planned_for_values
 
 IDENTIFYING = frozenset(
     {FilterKind.IDS, FilterKind.PHONE, FilterKind.EMAILS, FilterKind.SOCIALS, FilterKind.TEXTS}
@@ -223,14 +223,14 @@ def _each_counted(scope: Scope, search: Search, key: CounterKey) -> dict[str, in
     if declaration(search.record_type).converted_column and search.include_converted:
         field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts
-    rows = scope.conn.execute(
-        select(vc.c.value, vc.c.n).where(
-            vc.c.account_id == scope.account_id,
-            vc.c.record_type == int(search.record_type),
-            vc.c.field == field,
-            vc.c.value.in_(values),
-        )
+    statement = select(vc.c.value, vc.c.n).where(
+        vc.c.account_id == scope.account_id,
+        vc.c.record_type == int(search.record_type),
+        vc.c.field == field,
+        vc.c.value.in_(values),
     )
+    with plan_kept(scope.conn):  # a primary-key lookup whatever the values
+        rows = scope.conn.execute(statement).all()
     counts = dict.fromkeys(values, 0)
     counts.update((str(value), int(n)) for value, n in rows)
     return counts

