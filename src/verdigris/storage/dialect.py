@@ -51,14 +51,12 @@ def planned_for_values(conn: Connection) -> Iterator[None]:
     driver = conn.connection.dbapi_connection
     threshold = driver.prepare_threshold  # type: ignore[union-attr]
     driver.prepare_threshold = None  # type: ignore[union-attr]
-    outer = conn.info.get(_KEPT_THRESHOLD)  # a block within another keeps the first's
-    conn.info[_KEPT_THRESHOLD] = threshold if outer is None else outer
+    conn.info[_KEPT_THRESHOLD] = threshold
     try:
         yield
     finally:  # the setting is the pooled connection's own, not the transaction's
         driver.prepare_threshold = threshold  # type: ignore[union-attr]
-        if outer is None:
-            conn.info.pop(_KEPT_THRESHOLD, None)
+        conn.info.pop(_KEPT_THRESHOLD, None)
 
 
 @contextmanager
