@@ -1,7 +1,9 @@
 """A lone filter that names records by what identifies them (ids, a phone, an email, a
-social URL): PostgreSQL counts and pages its matches in one statement
-(execute._sorted_in_one_pass); the total and the page are the same however many
-records share the value, past the matches one pass sorts too."""
+social URL): where its matches end within the page, one statement pages them and their
+number is the page's end (paging.page_of_few); a filled page is counted apart, on
+PostgreSQL with the page in one statement (execute._sorted_in_one_pass). The total and
+the page are the same however many records share the value, past the matches one pass
+sorts too."""
 
 from __future__ import annotations
 
@@ -46,8 +48,10 @@ def phones(client: TestClient, auth: dict[str, str]) -> dict[str, int]:
     return ids
 
 
-def _page(client: TestClient, auth: dict[str, str], number: int) -> tuple[list[int], str]:
-    body = {"phone_number": SHARED, "page_size": 2, "page_number": number}
+def _page(
+    client: TestClient, auth: dict[str, str], number: int, size: int = 2
+) -> tuple[list[int], str]:
+    body = {"phone_number": SHARED, "page_size": size, "page_number": number}
     found = client.post(f"{API}/people/search", json=body, headers=auth)
     assert found.status_code == 200
     return [p["id"] for p in found.json()], found.headers["X-PW-TOTAL"]
@@ -65,11 +69,44 @@ def test_a_shared_phone_is_counted_and_paged_by_first_name(
     ]  # fmt: skip
 
 
-def test_postgresql_counts_and_pages_an_identifying_value_at_once(
+@pytest.mark.parametrize(
+    ("size", "number", "shown"), [(10, 1, slice(0, 6)), (6, 1, slice(0, 6)), (4, 2, slice(4, 6))]
+)
+def test_matches_ending_within_the_page_are_counted_by_the_page(
+    client: TestClient,
+    auth: dict[str, str],
+    phones: dict[str, int],
+    size: int,
+    number: int,
+    shown: slice,
+) -> None:
+    in_order = [phones[name] for name in sorted(FIRST_NAMES)]
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    with statements_run(engine) as seen:
+        assert _page(client, auth, number, size) == (in_order[shown], "6")
+    reading_phones = [s for s, _ in seen if "record_phones" in s]
+    assert len(reading_phones) == 1
+    assert not any("count(" in s for s in reading_phones)
+
+
+@pytest.mark.parametrize(("size", "number"), [(2, 1), (2, 2), (4, 1), (3, 3), (6, 2)])
+def test_a_filled_page_or_one_past_the_matches_is_counted(
+    client: TestClient, auth: dict[str, str], phones: dict[str, int], size: int, number: int
+) -> None:
+    in_order = [phones[name] for name in sorted(FIRST_NAMES)]
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    with statements_run(engine) as seen:
+        found = _page(client, auth, number, size)
+    assert found == (in_order[(number - 1) * size : number * size], "6")
+    assert any("count(" in s for s, _ in seen if "record_phones" in s)
+
+
+def test_postgresql_counts_a_filled_page_with_the_page(
     client: TestClient, auth: dict[str, str], phones: dict[str, int]
 ) -> None:
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     with statements_run(engine) as seen:
         assert _page(client, auth, 1)[1] == "6"
     reading_phones = [s for s, _ in seen if "record_phones" in s]
-    assert len(reading_phones) == (1 if engine.dialect.name == "postgresql" else 2)
+    # The page of few first, then (it is filled) the count and page, at once or apart.
+    assert len(reading_phones) == (2 if engine.dialect.name == "postgresql" else 3)

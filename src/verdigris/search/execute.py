@@ -18,6 +18,7 @@ from verdigris.search.compile import Compiled, compile_search
 from verdigris.search.paging import (
     count_capped,
     page_ids,
+    page_of_few,
     population_decides,
     sorted_up_to,
     total_and_sorted_page,
@@ -56,6 +57,12 @@ def _run(
     matches = cache(partial(_filter_matches, scope, search))  # steering reads them too
     searched = cache(partial(_population, scope, search))  # the one pass reads it too
     compiled = compile_search(scope, search, matches)
+    if _names_few(search):
+        few = page_of_few(
+            conn, compiled.table, account_id, compiled.where, compiled.order, search.paging
+        )
+        if few is not None:
+            return few[1], few[0]
     total = counted_total(scope, search)
     if total is None:
         total, page = _counted_with_page(scope, search, compiled, matches, searched)
@@ -69,6 +76,15 @@ def _run(
         population,
     )  # fmt: skip
     return ids, total
+
+
+def _names_few(search: Search) -> bool:
+    """A lone filter naming records by what identifies them: its matches most often end
+    within the first page (paging.page_of_few)."""
+    if len(search.filters) != 1:
+        return False
+    (key,) = search.filters
+    return declaration(search.record_type).filter_by_key[key].kind in IDENTIFYING
 
 
 def _counted_with_page(

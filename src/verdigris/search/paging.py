@@ -210,6 +210,34 @@ def total_and_sorted_page(
     return n, ([int(i) for i in rest] if n <= most else None)
 
 
+def page_of_few(
+    conn: Connection,
+    table: Table,
+    account_id: int,
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    paging: Paging,
+) -> tuple[int, list[int]] | None:
+    """The total and the page where the matches end within the page: gathered (at most
+    one past the page's end), sorted, and paged with one row more than the page holds.
+    A page not filled ends the matches, so its end is their number and no count is
+    run; None where the page is filled, or empty past the first (the caller counts).
+    For filters few records match (an email, a phone): a people search by phone ran
+    a count and a page on SQLite, and on PostgreSQL one statement that counted up to
+    the cap beside the page."""
+    window = paging.window()
+    if window is None:
+        return None
+    offset, size = window
+    postgres = conn.dialect.name == "postgresql"
+    matches = _matches(table, account_id, where, order, postgres, offset + size + 1)
+    page = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size + 1)
+    ids = _ids(conn, page)
+    if len(ids) > size or (not ids and offset):
+        return None
+    return offset + len(ids), ids
+
+
 def sorted_up_to(end: int, population: int | None) -> int:
     """The most matches page_ids sorts (rather than walks) for a page ending at `end`
     among `population` records (None: not known, SMALL_MATCH_SET): _walk_pays is false
