@@ -110,3 +110,19 @@ def test_postgresql_counts_a_filled_page_with_the_page(
     reading_phones = [s for s, _ in seen if "record_phones" in s]
     # The page of few first, then (it is filled) the count and page, at once or apart.
     assert len(reading_phones) == (2 if engine.dialect.name == "postgresql" else 3)
+
+
+def test_an_opportunitys_people_are_counted_by_their_page(
+    client: TestClient, auth: dict[str, str], phones: dict[str, int]
+) -> None:
+    """Not identifying, but few per value all the same (execute.FEW_PER_VALUE)."""
+    body = {"name": "Chairs", "primary_contact_id": phones["Wren"],
+            "related_people": [phones["Ada"], phones["Nell"]]}  # fmt: skip
+    opportunity = client.post(f"{API}/opportunities", json=body, headers=auth).json()["id"]
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    search = {"opportunity_ids": [opportunity], "page_size": 5}
+    with statements_run(engine) as seen:
+        found = client.post(f"{API}/people/search", json=search, headers=auth)
+    assert [p["id"] for p in found.json()] == [phones[n] for n in ("Ada", "Nell", "Wren")]
+    assert found.headers["X-PW-TOTAL"] == "3"
+    assert not any("count(" in s for s, _ in seen)

@@ -33,6 +33,9 @@ IDENTIFYING = frozenset(
     {FilterKind.IDS, FilterKind.PHONE, FilterKind.EMAILS, FilterKind.SOCIALS, FilterKind.TEXTS}
 )
 """Filters naming records by what identifies them: few records match any one value."""
+FEW_PER_VALUE = IDENTIFYING | {FilterKind.OPPORTUNITIES, FilterKind.RELATED_IDS}
+"""Filters few records match: those identifying them, and those naming the records they
+hang on (an opportunity's people, a record's related tasks)."""
 MAX_UNION_TAGS = 8
 """ANY of more tags is counted through the records: each tag's postings are tested
 against every tag before it, a cost that grows with the square of their number."""
@@ -79,12 +82,12 @@ def _run(
 
 
 def _names_few(search: Search) -> bool:
-    """A lone filter naming records by what identifies them: its matches most often end
-    within the first page (paging.page_of_few)."""
+    """A lone filter few records match: they most often end within the first page
+    (paging.page_of_few)."""
     if len(search.filters) != 1:
         return False
     (key,) = search.filters
-    return declaration(search.record_type).filter_by_key[key].kind in IDENTIFYING
+    return declaration(search.record_type).filter_by_key[key].kind in FEW_PER_VALUE
 
 
 def _counted_with_page(
