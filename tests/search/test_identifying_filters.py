@@ -126,3 +126,16 @@ def test_an_opportunitys_people_are_counted_by_their_page(
     assert [p["id"] for p in found.json()] == [phones[n] for n in ("Ada", "Nell", "Wren")]
     assert found.headers["X-PW-TOTAL"] == "3"
     assert not any("count(" in s for s, _ in seen)
+
+
+def test_more_ids_than_the_page_holds_are_counted_without_a_page_first(
+    client: TestClient, auth: dict[str, str], phones: dict[str, int]
+) -> None:
+    in_order = [phones[name] for name in sorted(FIRST_NAMES)]
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    search = {"ids": in_order[:3], "page_size": 2, "sort_by": "first_name"}
+    with statements_run(engine) as seen:
+        found = client.post(f"{API}/people/search", json=search, headers=auth)
+    assert [p["id"] for p in found.json()] == in_order[:2]
+    assert found.headers["X-PW-TOTAL"] == "3"
+    assert len([s for s, _ in seen if "WITH matches" in s]) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache, partial
@@ -60,12 +61,8 @@ def _run(
     matches = cache(partial(_filter_matches, scope, search))  # steering reads them too
     searched = cache(partial(_population, scope, search))  # the one pass reads it too
     compiled = compile_search(scope, search, matches)
-    if _names_few(search):
-        few = page_of_few(
-            conn, compiled.table, account_id, compiled.where, compiled.order, search.paging
-        )
-        if few is not None:
-            return few[1], few[0]
+    if (paged := _paged_first(scope, search, compiled)) is not None:
+        return paged
     total = counted_total(scope, search)
     if total is None:
         total, page = _counted_with_page(scope, search, compiled, matches, searched)
@@ -81,13 +78,33 @@ def _run(
     return ids, total
 
 
-def _names_few(search: Search) -> bool:
-    """A lone filter few records match: they most often end within the first page
-    (paging.page_of_few)."""
+def _paged_first(scope: Scope, search: Search, compiled: Compiled) -> tuple[list[int], int] | None:
+    """(page ids, total) of a lone filter few records match, where they end within the
+    page (paging.page_of_few); else None."""
     if len(search.filters) != 1:
-        return False
-    (key,) = search.filters
-    return declaration(search.record_type).filter_by_key[key].kind in FEW_PER_VALUE
+        return None
+    ((key, value),) = search.filters.items()
+    if declaration(search.record_type).filter_by_key[key].kind not in FEW_PER_VALUE:
+        return None
+    window = search.paging.window()
+    # More values than the page holds most often fill it, and a filled page pays for the
+    # page first and the count after (100 ids, a page of 20, PostgreSQL: 7.1 -> 10.2 ms).
+    if window is None or _values_named(value) > sum(window):
+        return None
+    table, where, order = compiled.table, compiled.where, compiled.order
+    few = page_of_few(scope.conn, table, scope.account_id, where, order, search.paging)
+    if few is None:
+        return None
+    total, ids = few
+    return ids, total
+
+
+def _values_named(value: object) -> float:
+    """How many values a filter of FEW_PER_VALUE names (a phone: one), about as many as
+    the records it matches (ids: at most); with -2 (no related record), any number."""
+    if isinstance(value, IdSet):
+        return math.inf if value.none else len(value.ids)
+    return len(value) if isinstance(value, tuple) else 1
 
 
 def _counted_with_page(

@@ -222,9 +222,8 @@ def page_of_few(
     one past the page's end), sorted, and paged with one row more than the page holds.
     A page not filled ends the matches, so its end is their number and no count is
     run; None where the page is filled, or empty past the first (the caller counts).
-    For filters few records match (an email, a phone): a people search by phone ran
-    a count and a page on SQLite, and on PostgreSQL one statement that counted up to
-    the cap beside the page."""
+    For filters few records match (an email, a phone), where counting them cost as
+    much as their page (decision 0216)."""
     window = paging.window()
     if window is None:
         return None
