@@ -137,11 +137,11 @@ def _sorted_in_one_pass(
     """The most matches one pass that counts them should also sort into the page, or
     None: count them alone. Filters on several fields; on PostgreSQL also a lone filter
     naming records by what identifies them (ids, a phone, an email) whose page came
-    back filled (page_of_few), which saves a statement that PostgreSQL would plan
-    (0.2-0.3 ms), where SQLite spends more building the longer statement than running
-    the shorter two. Another lone filter is counted from its index alone (or from the
-    row of each match it finds there), where keeping the ids costs more than counting
-    them (100,000 leads created in a window: 17 -> 33 ms)."""
+    back filled, or was not read first (_paged_first), which saves a statement that
+    PostgreSQL would plan (0.2-0.3 ms), where SQLite spends more building the longer
+    statement than running the shorter two. Another lone filter is counted from its
+    index alone (or from the row of each match it finds there), where keeping the ids
+    costs more than counting them (100,000 leads created in a window: 17 -> 33 ms)."""
     window = search.paging.window()
     if window is None:
         return None
