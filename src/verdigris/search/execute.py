@@ -92,7 +92,7 @@ def _paged_first(scope: Scope, search: Search, compiled: Compiled) -> tuple[list
     if window is None or _values_named(value) > sum(window):
         return None
     table, where, order = compiled.table, compiled.where, compiled.order
-    few = page_of_few(scope.conn, table, scope.account_id, where, order, search.paging)
+    few = page_of_few(scope.conn, table, scope.account_id, where, order, window)
     if few is None:
         return None
     total, ids = few

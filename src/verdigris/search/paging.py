@@ -162,10 +162,7 @@ def page_ids(
             walked = walk(None, passed)
         if walked is not None:
             return walked
-    postgres = conn.dialect.name == "postgresql"
-    matches = _matches(table, account_id, where, order, postgres)
-    statement = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size)
-    return [int(i) for i in conn.execute(statement).scalars()]
+    return _sorted_page(conn, table, account_id, where, order, offset, size)
 
 
 def total_and_sorted_page(
@@ -216,25 +213,38 @@ def page_of_few(
     account_id: int,
     where: Sequence[ColumnElement[bool]],
     order: Order,
-    paging: Paging,
+    window: tuple[int, int],
 ) -> tuple[int, list[int]] | None:
-    """The total and the page where the matches end within the page: gathered (at most
-    one past the page's end), sorted, and paged with one row more than the page holds.
-    A page not filled ends the matches, so its end is their number and no count is
-    run; None where the page is filled, or empty past the first (the caller counts).
-    For filters few records match (an email, a phone), where counting them cost as
-    much as their page (decision 0216)."""
-    window = paging.window()
-    if window is None:
-        return None
+    """The total and the page (`window`: offset, size) where the matches end within the
+    page: gathered (at most one past the page's end), sorted, and paged with one row
+    more than the page holds. A page not filled ends the matches, so its end is their
+    number and no count is run; None where the page is filled, or empty past the first
+    (the caller counts). For filters few records match (an email, a phone), where
+    counting them cost as much as their page (decision 0216)."""
     offset, size = window
-    postgres = conn.dialect.name == "postgresql"
-    matches = _matches(table, account_id, where, order, postgres, offset + size + 1)
-    page = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size + 1)
-    ids = _ids(conn, page)
+    end = offset + size
+    ids = _sorted_page(conn, table, account_id, where, order, offset, size + 1, end + 1)
     if len(ids) > size or (not ids and offset):
         return None
     return offset + len(ids), ids
+
+
+def _sorted_page(
+    conn: Connection,
+    table: Table,
+    account_id: int,
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    offset: int,
+    size: int,
+    gathered: int | None = None,
+) -> list[int]:
+    """`size` ids of the matches from `offset`, in the page order: the matches (at most
+    `gathered` of them) gathered through the filters' indexes, then sorted."""
+    postgres = conn.dialect.name == "postgresql"
+    matches = _matches(table, account_id, where, order, postgres, gathered)
+    page = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size)
+    return _ids(conn, page)
 
 
 def sorted_up_to(end: int, population: int | None) -> int:
