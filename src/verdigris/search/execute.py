@@ -16,6 +16,7 @@ from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
 from verdigris.search.compile import Compiled, compile_search
+from verdigris.search.created_window import created_window_total
 from verdigris.search.paging import (
     count_capped,
     page_ids,
@@ -64,6 +65,8 @@ def _run(
     if (paged := _paged_first(scope, search, compiled)) is not None:
         return paged
     total = counted_total(scope, search)
+    if total is None:
+        total = created_window_total(scope, search, compiled)
     if total is None:
         total, page = _counted_with_page(scope, search, compiled, matches, searched)
         if page is not None:

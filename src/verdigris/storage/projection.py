@@ -22,6 +22,7 @@ from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS, Ref, Related
 from verdigris.domain.text import match_key, name_tokens, name_words, phone_digits, sort_key
 from verdigris.domain.types import Record, RecordType
+from verdigris.storage import created_days
 from verdigris.storage.columns import (
     CustomValues,
     RowFunction,
@@ -29,6 +30,7 @@ from verdigris.storage.columns import (
     folds,
     row_function,
 )
+from verdigris.storage.created_days import day_key, day_of
 from verdigris.storage.record_tables import stored_fields
 from verdigris.storage.schema import TYPE_OF_TABLE
 
@@ -65,6 +67,8 @@ class Layout:
     row: RowFunction
     counted: tuple[tuple[str, int], ...]
     converted_at: int | None
+    created_at: int | None
+    """The column of `date_created`, counted by day (storage/created_days.py)."""
     default_key_at: int | None
     """The column of the type's default sort key (name tokens carry it)."""
     references: tuple[tuple[str, int], ...]
@@ -82,6 +86,7 @@ def layout(record_type: RecordType) -> Layout:
     if decl.address is not None:
         counted += [(part, columns.index(match)) for part, (_, match) in ADDRESS_KEYS.items()]
     converted = None if decl.converted_column is None else columns.index(decl.converted_column)
+    created = columns.index("date_created") if "date_created" in columns else None
     references = tuple(
         (f.name, int(TYPE_OF_TABLE[f.target]))
         for f in decl.fields
@@ -90,8 +95,8 @@ def layout(record_type: RecordType) -> Layout:
     resources = tuple(f.name for f in decl.fields if isinstance(f, Related))
     default = decl.sort_by_key.get(decl.default_sort)
     default_at = columns.index(default.column) if default and default.column in columns else None
-    return Layout(columns, row_function(fields), tuple(counted), converted, default_at,
-                  references, resources)  # fmt: skip
+    return Layout(columns, row_function(fields), tuple(counted), converted, created,
+                  default_at, references, resources)  # fmt: skip
 
 
 def custom_value_map(entries: object) -> CustomValues:
@@ -216,38 +221,44 @@ class Projection:
 
     def counts(self) -> Counter[tuple[str, str]]:
         """How many of the records count under each (field, value) of `value_counts`:
-        every record under `*` and its counted references, address parts and tags
-        (`""`: none). Types with a converted flag (leads) count every record under
-        `all:<field>`, and under the bare field while not converted (their searches
-        leave converted ones out by default)."""
+        every record under `*` and its counted references, address parts, tags (`""`:
+        none) and the day it was created (storage/created_days.py). Types with a
+        converted flag (leads) count every record under `all:<field>`, and under the
+        bare field while not converted (their searches leave converted ones out by
+        default)."""
         counts: Counter[tuple[str, str]] = Counter()
         converted = self.layout.converted_at
         tag_lists = self.tag_lists if self.declaration.tags is not None else None
         if converted is None:
-            _count(counts, "", self.layout.counted, self.rows, tag_lists)
+            _count(counts, "", self.layout, self.rows, tag_lists)
             return counts
-        _count(counts, "all:", self.layout.counted, self.rows, tag_lists)
+        _count(counts, "all:", self.layout, self.rows, tag_lists)
         open_ones = [i for i, row in enumerate(self.rows) if not row[converted]]
         rows = [self.rows[i] for i in open_ones]
         open_tags = None if tag_lists is None else [tag_lists[i] for i in open_ones]
-        _count(counts, "", self.layout.counted, rows, open_tags)
+        _count(counts, "", self.layout, rows, open_tags)
         return counts
 
 
 def _count(
     counts: Counter[tuple[str, str]],
     prefix: str,
-    fields: Sequence[tuple[str, int]],
+    layout: Layout,
     rows: Sequence[Row],
     tag_lists: Sequence[list[str]] | None,
 ) -> None:
     if not rows:
         return
     counts[(f"{prefix}*", "")] += len(rows)
-    for name, column in fields:
+    for name, column in layout.counted:
         field = prefix + name
         for value, n in Counter(map(itemgetter(column), rows)).items():
             counts[(field, "" if value is None else str(value))] += n
+    if layout.created_at is not None:
+        seconds = (row[layout.created_at] for row in rows)
+        days = Counter(day_of(s) for s in seconds if s is not None)
+        for day, n in days.items():
+            counts[(prefix + created_days.FIELD, day_key(day))] += n
     if tag_lists is None:
         return
     tag_field = f"{prefix}tag"
