@@ -131,13 +131,25 @@ def test_a_window_gives_the_total_and_page_of_counting_every_match(
     assert (ids, total) == _counted_through_the_index(created, kind, body), body
 
 
+LOW, HIGH = BASE - 3_600, BASE + 6 * DAY + 3_600
+"""Days 0..5 whole, and a part of day -1 and of day 6 (their last and first hours)."""
+
+
 @pytest.mark.parametrize("kind", [PERSON, LEAD])
+@pytest.mark.parametrize(
+    ("body", "edges"),
+    [
+        ({"minimum_created_date": LOW, "maximum_created_date": HIGH},
+         [(LOW, BASE - 1), (BASE + 6 * DAY, HIGH)]),
+        ({"minimum_created_date": LOW}, [(LOW, BASE - 1)]),
+        ({"maximum_created_date": HIGH}, [(BASE + 6 * DAY, HIGH)]),
+        ({"age": NOW - LOW}, [(LOW, BASE - 1)]),
+    ],
+)  # fmt: skip
 def test_only_the_partial_days_are_counted_through_the_index(
-    created: Created, kind: RecordType
+    created: Created, kind: RecordType, body: dict[str, int], edges: list[tuple[int, int]]
 ) -> None:
-    """Days 0..5 whole, and a part of day -1 and of day 6 (their last and first hours)."""
-    low, high = BASE - 3_600, BASE + 6 * DAY + 3_600
-    body = {"minimum_created_date": low, "maximum_created_date": high}
+    """An open end holds its whole days: nothing is counted there."""
     spans: list[tuple[int, int]] = []
     counted = created_window.count_up_to
 
@@ -147,7 +159,7 @@ def test_only_the_partial_days_are_counted_through_the_index(
 
     with mock.patch.object(created_window, "count_up_to", count_up_to):
         _, total = created.search(kind, body)
-    assert spans == [(low, BASE - 1), (BASE + 6 * DAY, high)]
+    assert spans == edges
     assert total == created.expected_total(kind, body)
 
 

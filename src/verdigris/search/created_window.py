@@ -85,9 +85,10 @@ def _window(scope: Scope, search: Search) -> Window | None:
 
 
 def _whole_days(low: int, high: int) -> tuple[int, int] | None:
-    """The first and last day wholly within [low, high], or None where there is none."""
-    first = day_of(low) if low % DAY == 0 else day_of(low) + 1
-    last = day_of(high) if (high + 1) % DAY == 0 else day_of(high) - 1
+    """The first and last day wholly within [low, high], or None where there is none.
+    An open end (a 64-bit bound) holds its whole day: no record is created past it."""
+    first = day_of(low) if low % DAY == 0 or low == INT64_MIN else day_of(low) + 1
+    last = day_of(high) if (high + 1) % DAY == 0 or high == INT64_MAX else day_of(high) - 1
     return (first, last) if first <= last else None
 
 
