@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from tests.conftest import BACKENDS, empty_engine
 from tests.copper import new_account
+from tests.search.statements import statements_run
 from verdigris.domain.types import RecordType
 from verdigris.parsing.conversions import Conversion
 from verdigris.parsing.records import Changes
@@ -173,3 +174,39 @@ def test_the_total_stops_at_the_cap(
         body = {"minimum_created_date": low, "maximum_created_date": BASE + 5 * DAY - 2}
         _, total = created.search(PERSON, body)
         assert total == min(cap, created.expected_total(PERSON, body)), body
+
+
+def _plans(created: Created, body: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each statement the search ran that reads the counters or counts, and its plan."""
+    plans = []
+    with read(created.engine) as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:  # a few dozen rows: ask whether the index serves, not what is cheapest
+            conn.exec_driver_sql("ANALYZE people")
+            conn.exec_driver_sql("SET enable_seqscan = off")
+        search = parse_search(PERSON, body, {}, list)
+        with statements_run(conn) as ran:
+            run_search(conn, created.account, 1, NOW, search)
+        explain = "EXPLAIN" if postgres else "EXPLAIN QUERY PLAN"
+        for statement, params in ran:
+            if "value_counts" in statement or "count(*)" in statement:
+                rows = conn.exec_driver_sql(f"{explain} {statement}", params).all()
+                plans.append((statement, "\n".join(str(row[-1]) for row in rows)))
+        if postgres:
+            conn.exec_driver_sql("RESET enable_seqscan")
+    return plans
+
+
+def test_the_days_are_a_range_of_the_counters_and_an_edge_of_the_index(
+    created: Created,
+) -> None:
+    plans = _plans(created, {"minimum_created_date": LOW, "maximum_created_date": HIGH})
+    days = [p for s, p in plans if "sum(value_counts.n)" in s]
+    edges = [p for s, p in plans if "count(*)" in s]
+    assert len(days) == 1 and len(edges) == 2, plans
+    assert "value_counts_pkey" in days[0] or "PRIMARY KEY" in days[0], days
+    for plan in edges:
+        assert "ix_people_date_created" in plan, plan
+        sqlite_range = "date_created>? AND date_created<?"
+        postgres_range = "(date_created >= " in plan and "(date_created <= " in plan
+        assert sqlite_range in plan or postgres_range, plan

@@ -23,8 +23,8 @@ from verdigris.parsing.search import Search
 from verdigris.search.compile import Compiled
 from verdigris.search.paging import count_up_to
 from verdigris.search.scope import Scope
-from verdigris.storage import created_days, schema
-from verdigris.storage.created_days import DAY, day_key, day_of
+from verdigris.storage import schema
+from verdigris.storage.created_days import CREATED_DAY, DAY, day_key, day_of
 from verdigris.storage.dialect import plan_kept
 
 COLUMN = "date_created"
@@ -94,7 +94,7 @@ def _whole_days(low: int, high: int) -> tuple[int, int] | None:
 
 def _days_counted(scope: Scope, search: Search, first: int, last: int) -> int:
     """Records created on the days first..last, summed from their counters."""
-    field = created_days.FIELD
+    field = CREATED_DAY
     if declaration(search.record_type).converted_column and search.include_converted:
         field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts

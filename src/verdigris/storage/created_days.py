@@ -13,7 +13,8 @@ one range of the counters' primary key, whatever the 64-bit seconds.
 
 from __future__ import annotations
 
-FIELD = "created_day"
+CREATED_DAY = "created_day"
+"""The counters' field (leads: also `all:created_day`)."""
 DAY = 86_400
 _SHIFT = 2**47
 """More than the days of any 64-bit second (2**63 / 86,400 < 2**47), and its double fits

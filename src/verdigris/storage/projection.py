@@ -22,7 +22,6 @@ from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS, Ref, Related
 from verdigris.domain.text import match_key, name_tokens, name_words, phone_digits, sort_key
 from verdigris.domain.types import Record, RecordType
-from verdigris.storage import created_days
 from verdigris.storage.columns import (
     CustomValues,
     RowFunction,
@@ -30,7 +29,7 @@ from verdigris.storage.columns import (
     folds,
     row_function,
 )
-from verdigris.storage.created_days import day_key, day_of
+from verdigris.storage.created_days import CREATED_DAY, day_key, day_of
 from verdigris.storage.record_tables import stored_fields
 from verdigris.storage.schema import TYPE_OF_TABLE
 
@@ -258,7 +257,7 @@ def _count(
         seconds = (row[layout.created_at] for row in rows)
         days = Counter(day_of(s) for s in seconds if s is not None)
         for day, n in days.items():
-            counts[(prefix + created_days.FIELD, day_key(day))] += n
+            counts[(prefix + CREATED_DAY, day_key(day))] += n
     if tag_lists is None:
         return
     tag_field = f"{prefix}tag"
