@@ -184,16 +184,18 @@ def _plans(created: Created, body: dict[str, Any]) -> list[tuple[str, str]]:
         if postgres:  # a few dozen rows: ask whether the index serves, not what is cheapest
             conn.exec_driver_sql("ANALYZE people")
             conn.exec_driver_sql("SET enable_seqscan = off")
-        search = parse_search(PERSON, body, {}, list)
-        with statements_run(conn) as ran:
-            run_search(conn, created.account, 1, NOW, search)
-        explain = "EXPLAIN" if postgres else "EXPLAIN QUERY PLAN"
-        for statement, params in ran:
-            if "value_counts" in statement or "count(*)" in statement:
-                rows = conn.exec_driver_sql(f"{explain} {statement}", params).all()
-                plans.append((statement, "\n".join(str(row[-1]) for row in rows)))
-        if postgres:
-            conn.exec_driver_sql("RESET enable_seqscan")
+        try:
+            search = parse_search(PERSON, body, {}, list)
+            with statements_run(conn) as ran:
+                run_search(conn, created.account, 1, NOW, search)
+            explain = "EXPLAIN" if postgres else "EXPLAIN QUERY PLAN"
+            for statement, params in ran:
+                if "value_counts" in statement or "count(*)" in statement:
+                    rows = conn.exec_driver_sql(f"{explain} {statement}", params).all()
+                    plans.append((statement, "\n".join(str(row[-1]) for row in rows)))
+        finally:
+            if postgres:  # the pooled connection serves the module's other tests
+                conn.exec_driver_sql("RESET enable_seqscan")
     return plans
 
 
