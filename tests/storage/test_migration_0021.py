@@ -4,33 +4,25 @@ databases; its downgrade takes those counters away."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from tests.conftest import new_postgres_database
 from tests.copper import new_account
-from tests.storage.test_search_rows import _expected
+from tests.storage.test_search_rows import _expected, _stored_counts
 from tests.test_migrations import _upgraded_from
 from verdigris.domain.types import RecordType
 from verdigris.parsing.conversions import Conversion
 from verdigris.parsing.records import Changes
-from verdigris.storage import schema, writes
+from verdigris.storage import writes
 from verdigris.storage.conversions import convert_lead
-from verdigris.storage.engine import read, write
+from verdigris.storage.engine import write
 from verdigris.storage.migrate import alembic_config, upgrade
 
 CREATED = [-86_401, -86_400, -1, 0, 86_399, 86_400, 1_700_000_000, 2**40]
-
-
-def _counters(engine: Engine, account: int) -> Counter[tuple[int, str, str]]:
-    vc = schema.value_counts
-    with read(engine) as conn:
-        rows = conn.execute(select(vc).where(vc.c.account_id == account, vc.c.n != 0))
-        return Counter({(r.record_type, r.field, r.value): r.n for r in rows})
 
 
 def _check(engine: Engine) -> None:
@@ -45,9 +37,9 @@ def _check(engine: Engine) -> None:
     days = {key for key in expected if key[1].endswith("created_day")}
     assert len(days) > len(CREATED)  # people, tasks, leads and all leads
     command.downgrade(alembic_config(engine), "0020")
-    assert not days & set(_counters(engine, account))
+    assert not days & set(_stored_counts(engine, account))
     upgrade(engine)
-    assert _counters(engine, account) == +expected
+    assert _stored_counts(engine, account) == +expected
 
 
 def test_sqlite_counts_existing_records_by_day(tmp_path: Path) -> None:

@@ -18,9 +18,11 @@ from sqlalchemy.sql.visitors import iterate
 
 from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.declaration import FilterKind
+from verdigris.domain.numbers import INT64_MAX, INT64_MIN
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.search.compile import Compiled
+from verdigris.search.counters import counters_of
 from verdigris.search.paging import count_up_to
 from verdigris.search.scope import Scope
 from verdigris.storage import schema
@@ -28,7 +30,6 @@ from verdigris.storage.created_days import CREATED_DAY, DAY, day_key, day_of
 from verdigris.storage.dialect import plan_kept
 
 COLUMN = "date_created"
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 Window = tuple[int, int]
 """First and last second of a window, both within it."""
 
@@ -94,15 +95,9 @@ def _whole_days(low: int, high: int) -> tuple[int, int] | None:
 
 def _days_counted(scope: Scope, search: Search, first: int, last: int) -> int:
     """Records created on the days first..last, summed from their counters."""
-    field = CREATED_DAY
-    if declaration(search.record_type).converted_column and search.include_converted:
-        field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts
     statement = select(func.coalesce(func.sum(vc.c.n), 0)).where(
-        vc.c.account_id == scope.account_id,
-        vc.c.record_type == int(search.record_type),
-        vc.c.field == field,
-        vc.c.value.between(day_key(first), day_key(last)),
+        *counters_of(scope, search, CREATED_DAY), vc.c.value.between(day_key(first), day_key(last))
     )
     with plan_kept(scope.conn):  # one range of the primary key whatever the days
         return int(scope.conn.execute(statement).scalar_one())

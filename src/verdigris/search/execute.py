@@ -16,6 +16,7 @@ from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
 from verdigris.search.compile import Compiled, compile_search
+from verdigris.search.counters import counters_of
 from verdigris.search.created_window import created_window_total
 from verdigris.search.paging import (
     count_capped,
@@ -259,14 +260,9 @@ def _counted(scope: Scope, search: Search, key: CounterKey) -> int:
 def _each_counted(scope: Scope, search: Search, key: CounterKey) -> dict[str, int]:
     """Each value of the key and its counter (0 where none is kept)."""
     field, values = key
-    if declaration(search.record_type).converted_column and search.include_converted:
-        field = f"all:{field}"  # bare lead counters count non-converted leads only
     vc = schema.value_counts
     statement = select(vc.c.value, vc.c.n).where(
-        vc.c.account_id == scope.account_id,
-        vc.c.record_type == int(search.record_type),
-        vc.c.field == field,
-        vc.c.value.in_(values),
+        *counters_of(scope, search, field), vc.c.value.in_(values)
     )
     with plan_kept(scope.conn):  # a primary-key lookup whatever the values
         rows = scope.conn.execute(statement).all()
