@@ -25,6 +25,7 @@ from verdigris.search.scope import Scope
 from verdigris.storage import schema
 from verdigris.storage.dialect import AnyCase, by_case, planned_for_values, walked_apart
 from verdigris.storage.engine import create_db_engine
+from verdigris.storage.records import load_records
 
 pytestmark = pytest.mark.postgresql
 
@@ -250,3 +251,65 @@ def test_a_search_prepares_its_counters_read_alone(conn: Connection) -> None:
     assert "FROM value_counts" in prepared.pop()
     assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
     assert "verdigris.prepare_threshold" not in conn.info
+
+
+def test_a_page_of_few_keeps_its_plan(conn: Connection) -> None:
+    """A lone filter few records match is gathered through its index up to the page's end
+    whatever its values, so psycopg prepares its page at the first run (execute.
+    _paged_first, dialect.plan_kept); more ids than the page holds are counted first,
+    each statement planned for its values as before."""
+    few = parse_search(RecordType.PERSON, {"ids": [5, 6, 7], "page_size": 5}, {}, list)
+    many = parse_search(RecordType.PERSON, {"ids": list(range(1, 31))}, {}, list)
+    listed = "SELECT statement FROM pg_prepared_statements"
+    conn.rollback()
+    with conn.begin():
+        before = set(conn.exec_driver_sql(listed).scalars())
+        for _ in range(8):
+            assert run_search(conn, 1, 1, 0, few) == ([5, 6, 7], 3)
+        kept = set(conn.exec_driver_sql(listed).scalars()) - before
+        for _ in range(8):
+            ids, total = run_search(conn, 1, 1, 0, many)
+            assert (len(ids), total) == (20, 30)
+        kept_after = set(conn.exec_driver_sql(listed).scalars()) - before - kept
+    assert len(kept) == 1
+    assert "MATERIALIZED" in kept.pop()
+    assert kept_after == set()
+    assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
+
+
+def test_rows_by_id_are_prepared_at_their_first_read(conn: Connection) -> None:
+    """A page's rows are read by primary key whatever the ids (dialect.plan_kept): psycopg
+    prepares the read at once, so that PostgreSQL keeps its plan after the five it makes
+    for the values first, rather than after ten; its own threshold is back after, in a
+    search or not."""
+    listed = "SELECT statement FROM pg_prepared_statements"
+    conn.rollback()
+    with conn.begin():
+        before = set(conn.exec_driver_sql(listed).scalars())
+        assert [r["id"] for r in load_records(conn, 1, RecordType.PERSON, [7, 3])] == [7, 3]
+        prepared = set(conn.exec_driver_sql(listed).scalars()) - before
+        with planned_for_values(conn):
+            load_records(conn, 1, RecordType.PERSON, [7])
+            assert conn.connection.dbapi_connection.prepare_threshold is None  # type: ignore[union-attr]
+    assert len(prepared) == 1
+    assert "FROM people" in prepared.pop()
+    assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
+
+
+def test_a_connection_that_prepares_nothing_keeps_no_plan(conn: Connection) -> None:
+    """A connection set to prepare nothing (behind a pooler that cannot keep prepared
+    statements) prepares nothing where plans are kept either."""
+    listed = "SELECT statement FROM pg_prepared_statements"
+    driver = conn.connection.dbapi_connection
+    conn.rollback()
+    driver.prepare_threshold = None  # type: ignore[union-attr]
+    try:
+        with conn.begin():
+            before = set(conn.exec_driver_sql(listed).scalars())
+            load_records(conn, 1, RecordType.PERSON, [11, 12, 13])
+            search = parse_search(RecordType.PERSON, {"ids": [14, 15]}, {}, list)
+            assert run_search(conn, 1, 1, 0, search) == ([14, 15], 2)
+            assert set(conn.exec_driver_sql(listed).scalars()) == before
+            assert driver.prepare_threshold is None  # type: ignore[union-attr]
+    finally:
+        driver.prepare_threshold = 5  # type: ignore[union-attr]

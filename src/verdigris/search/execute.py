@@ -96,7 +96,11 @@ def _paged_first(scope: Scope, search: Search, compiled: Compiled) -> tuple[list
     if window is None or _values_named(value) > sum(window):
         return None
     table, where, order = compiled.table, compiled.where, compiled.order
-    few = page_of_few(scope.conn, table, scope.account_id, where, order, window)
+    # Gathered through the filter's index and bounded by the page's end, whatever its
+    # values: a plan kept saves planning it anew (a person by email, PostgreSQL, in
+    # process: 2.50 -> 2.09 ms).
+    with plan_kept(scope.conn):
+        few = page_of_few(scope.conn, table, scope.account_id, where, order, window)
     if few is None:
         return None
     total, ids = few

@@ -29,8 +29,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal, replacement_traverse
 
-_KEPT_THRESHOLD = "verdigris.prepare_threshold"
-"""Where planned_for_values keeps psycopg's threshold for plan_kept."""
+_OWN_THRESHOLD = "verdigris.prepare_threshold"
+"""Where planned_for_values keeps the connection's own threshold for plan_kept."""
 
 
 @contextmanager
@@ -48,33 +48,50 @@ def planned_for_values(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "postgresql":
         yield
         return
-    driver = conn.connection.dbapi_connection
-    threshold = driver.prepare_threshold  # type: ignore[union-attr]
-    driver.prepare_threshold = None  # type: ignore[union-attr]
-    conn.info[_KEPT_THRESHOLD] = threshold
+    conn.info[_OWN_THRESHOLD] = _driver(conn).prepare_threshold
     try:
-        yield
-    finally:  # the setting is the pooled connection's own, not the transaction's
-        driver.prepare_threshold = threshold  # type: ignore[union-attr]
-        conn.info.pop(_KEPT_THRESHOLD, None)
+        with _prepare_threshold(conn, None):
+            yield
+    finally:
+        conn.info.pop(_OWN_THRESHOLD, None)
 
 
 @contextmanager
 def plan_kept(conn: Connection) -> Iterator[None]:
-    """Within planned_for_values, statements whose plan cannot hang on their values (a
-    primary-key lookup: the counters of a value) are prepared as psycopg would outside
-    it. The counters' read of a search took 0.27 ms planned each time and 0.16 prepared
-    (psycopg alone, 300 runs each), of a 5-6 ms search of 20 people by last name."""
-    threshold = conn.info.get(_KEPT_THRESHOLD)
-    if threshold is None:
+    """Within, also inside planned_for_values: statements whose plan cannot hang on
+    their values (a primary-key lookup: the counters of a value, the rows of a page) are
+    prepared at their first run, so that PostgreSQL keeps their plan after the five it
+    makes for the values first. Planned each time, the counters' read of a search took
+    0.27 ms and 0.16 prepared (psycopg alone, 300 runs each); a person by phone took
+    2.9-4.1 ms in each of its first eleven searches on a connection, 2.1-2.3 after,
+    where psycopg's own threshold (prepared at the sixth run) kept its page and rows
+    planned anew for ten (decision 0219). A connection set to prepare nothing (a
+    threshold of None, as behind a pooler that cannot keep them) prepares nothing here
+    either."""
+    if conn.dialect.name != "postgresql":
         yield
         return
-    driver = conn.connection.dbapi_connection
-    driver.prepare_threshold = threshold  # type: ignore[union-attr]
+    own = conn.info.get(_OWN_THRESHOLD, _driver(conn).prepare_threshold)
+    with _prepare_threshold(conn, None if own is None else 0):
+        yield
+
+
+@contextmanager
+def _prepare_threshold(conn: Connection, threshold: int | None) -> Iterator[None]:
+    """psycopg's threshold set within the block; the setting is the pooled connection's
+    own, not the transaction's, so it is put back whatever happens."""
+    driver = _driver(conn)
+    before = driver.prepare_threshold
+    driver.prepare_threshold = threshold
     try:
         yield
     finally:
-        driver.prepare_threshold = None  # type: ignore[union-attr]
+        driver.prepare_threshold = before
+
+
+def _driver(conn: Connection) -> Any:
+    """The psycopg connection under `conn`."""
+    return conn.connection.dbapi_connection
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
