@@ -63,7 +63,7 @@ def plan_kept(conn: Connection) -> Iterator[None]:
     prepared at their first run, so that PostgreSQL keeps their plan after the five it
     makes for the values first. Planned each time, the counters' read of a search took
     0.27 ms and 0.16 prepared (psycopg alone, 300 runs each); a person by phone took
-    2.9-4.1 ms in each of its first eleven searches on a connection, 2.1-2.3 after,
+    2.9-4.1 ms in each of its first eleven searches on a connection, 2.2-2.3 after,
     where psycopg's own threshold (prepared at the sixth run) kept its page and rows
     planned anew for ten (decision 0219). A connection set to prepare nothing (a
     threshold of None, as behind a pooler that cannot keep them) prepares nothing here
