@@ -52,3 +52,24 @@ def test_one_statement_reads_a_page_of_any_length(engine: Engine) -> None:
         rows = [s for s in prepared if "FROM people LEFT OUTER JOIN" in s]
         assert len([s for s in rows if "= ANY" in s]) == 1, rows
         assert len(rows) == 2, rows  # and the point read's
+
+
+def test_shorter_pages_are_read_by_one_of_five_statements(engine: Engine) -> None:
+    """On PostgreSQL fewer than ARRAY_FROM ids are bound as an `IN` list padded with the
+    last id to the next power of two (dialect.padded_list): every length from 1 to 16
+    is read by one of five statements, each prepared at its first run (decision 0219),
+    and the records come once each, in the order asked."""
+    account, ids = _people(engine)
+    unknown = range(10**9, 10**9 + ARRAY_FROM)
+    with read(engine) as conn:
+        for length in range(1, ARRAY_FROM):
+            asked = [*reversed(ids), *unknown][:length]
+            found = load_records(conn, account, RecordType.PERSON, asked)
+            assert [r["id"] for r in found] == [i for i in asked if i in ids]
+        if conn.dialect.name != "postgresql":
+            return
+        prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
+        # psycopg prepares a text again for other parameter types (a small id is bound as
+        # int2, a large one as int4): the texts are what the padding bounds.
+        texts = {s for s in prepared if "FROM people LEFT OUTER JOIN" in s}
+        assert sorted(s.count("$") - 1 for s in texts) == [1, 2, 4, 8, 16]

@@ -24,7 +24,7 @@ from verdigris.errors import NotFound
 from verdigris.render.records import render_rows, renderer
 from verdigris.storage import definition_stamps, schema
 from verdigris.storage.columns import value_columns
-from verdigris.storage.dialect import binds_as_array, bound_list, plan_kept
+from verdigris.storage.dialect import binds_as_array, bound_list, padded_list, plan_kept
 
 
 def _definitions_query() -> Select[Any]:
@@ -137,9 +137,10 @@ def _rows(
     # An id past BIGINT (a path or body can say anything) names no record; PostgreSQL
     # would reject it outright.
     valid = [i for i in ids if fits_int64(i)]
-    query = _rows_query(record_type, binds_as_array(conn.dialect.name, len(valid)))
+    dialect = conn.dialect.name
+    query = _rows_query(record_type, binds_as_array(dialect, len(valid)))
     with plan_kept(conn):  # rows by primary key whatever the ids
-        found = conn.execute(query, {"account_id": account_id, "ids": valid})
+        found = conn.execute(query, {"account_id": account_id, "ids": padded_list(dialect, valid)})
     # Fetched at once, not row by row: a page of 200 in 1.0 ms where it took 1.1-1.3.
     return {row.id: row._mapping for row in found.all()}
 
