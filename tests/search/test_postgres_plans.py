@@ -34,6 +34,8 @@ COUNTRIES = 4
 SPAN = 1_000_000
 MATCHES = PEOPLE // COUNTRIES // 4
 """About as many people of one country within the window: dense enough to walk."""
+PREPARED = "SELECT statement FROM pg_prepared_statements"
+"""The statements psycopg has prepared on the connection."""
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +209,6 @@ def test_a_prepared_search_is_still_planned_for_its_values(conn: Connection) -> 
     page) keeps psycopg's preparing, also after a search that failed."""
     searched = "SELECT count(*) FROM people WHERE account_id = %s AND interaction_count = %s"
     rendered = "SELECT count(*) FROM people WHERE account_id = %s AND date_created = %s"
-    prepared = "SELECT statement FROM pg_prepared_statements"
     conn.rollback()
     with conn.begin():
         with planned_for_values(conn):
@@ -215,7 +216,7 @@ def test_a_prepared_search_is_still_planned_for_its_values(conn: Connection) -> 
                 conn.exec_driver_sql(searched, (1, n % 5))
         for n in range(8):
             conn.exec_driver_sql(rendered, (1, n))
-        statements = set(conn.exec_driver_sql(prepared).scalars())
+        statements = set(conn.exec_driver_sql(PREPARED).scalars())
     assert _numbered(searched) not in statements
     assert _numbered(rendered) in statements
     with pytest.raises(DBAPIError), conn.begin(), planned_for_values(conn):
@@ -234,18 +235,17 @@ def test_a_search_prepares_its_counters_read_alone(conn: Connection) -> None:
     psycopg prepares it after five runs, as outside a search; the search's own
     statements stay planned for their values, and psycopg's threshold is back after."""
     search = parse_search(RecordType.PERSON, {"sort_by": "last_name"}, {}, list)
-    listed = "SELECT statement FROM pg_prepared_statements"
     conn.rollback()
     with conn.begin() as transaction:
         conn.execute(
             schema.value_counts.insert(),
             {"account_id": 1, "record_type": 1, "field": "*", "value": "", "n": PEOPLE},
         )
-        before = set(conn.exec_driver_sql(listed).scalars())
+        before = set(conn.exec_driver_sql(PREPARED).scalars())
         for _ in range(8):
             ids, total = run_search(conn, 1, 1, 0, search)
             assert (len(ids), total) == (20, PEOPLE)
-        prepared = set(conn.exec_driver_sql(listed).scalars()) - before
+        prepared = set(conn.exec_driver_sql(PREPARED).scalars()) - before
         transaction.rollback()
     assert len(prepared) == 1
     assert "FROM value_counts" in prepared.pop()
@@ -260,17 +260,16 @@ def test_a_page_of_few_keeps_its_plan(conn: Connection) -> None:
     each statement planned for its values as before."""
     few = parse_search(RecordType.PERSON, {"ids": [5, 6, 7], "page_size": 5}, {}, list)
     many = parse_search(RecordType.PERSON, {"ids": list(range(1, 31))}, {}, list)
-    listed = "SELECT statement FROM pg_prepared_statements"
     conn.rollback()
     with conn.begin():
-        before = set(conn.exec_driver_sql(listed).scalars())
+        before = set(conn.exec_driver_sql(PREPARED).scalars())
         for _ in range(8):
             assert run_search(conn, 1, 1, 0, few) == ([5, 6, 7], 3)
-        kept = set(conn.exec_driver_sql(listed).scalars()) - before
+        kept = set(conn.exec_driver_sql(PREPARED).scalars()) - before
         for _ in range(8):
             ids, total = run_search(conn, 1, 1, 0, many)
             assert (len(ids), total) == (20, 30)
-        kept_after = set(conn.exec_driver_sql(listed).scalars()) - before - kept
+        kept_after = set(conn.exec_driver_sql(PREPARED).scalars()) - before - kept
     assert len(kept) == 1
     assert "MATERIALIZED" in kept.pop()
     assert kept_after == set()
@@ -282,12 +281,11 @@ def test_rows_by_id_are_prepared_at_their_first_read(conn: Connection) -> None:
     prepares the read at once, so that PostgreSQL keeps its plan after the five it makes
     for the values first, rather than after ten; its own threshold is back after, in a
     search or not."""
-    listed = "SELECT statement FROM pg_prepared_statements"
     conn.rollback()
     with conn.begin():
-        before = set(conn.exec_driver_sql(listed).scalars())
+        before = set(conn.exec_driver_sql(PREPARED).scalars())
         assert [r["id"] for r in load_records(conn, 1, RecordType.PERSON, [7, 3])] == [7, 3]
-        prepared = set(conn.exec_driver_sql(listed).scalars()) - before
+        prepared = set(conn.exec_driver_sql(PREPARED).scalars()) - before
         with planned_for_values(conn):
             load_records(conn, 1, RecordType.PERSON, [7])
             assert conn.connection.dbapi_connection.prepare_threshold is None  # type: ignore[union-attr]
@@ -299,17 +297,16 @@ def test_rows_by_id_are_prepared_at_their_first_read(conn: Connection) -> None:
 def test_a_connection_that_prepares_nothing_keeps_no_plan(conn: Connection) -> None:
     """A connection set to prepare nothing (behind a pooler that cannot keep prepared
     statements) prepares nothing where plans are kept either."""
-    listed = "SELECT statement FROM pg_prepared_statements"
     driver = conn.connection.dbapi_connection
     conn.rollback()
     driver.prepare_threshold = None  # type: ignore[union-attr]
     try:
         with conn.begin():
-            before = set(conn.exec_driver_sql(listed).scalars())
+            before = set(conn.exec_driver_sql(PREPARED).scalars())
             load_records(conn, 1, RecordType.PERSON, [11, 12, 13])
             search = parse_search(RecordType.PERSON, {"ids": [14, 15]}, {}, list)
             assert run_search(conn, 1, 1, 0, search) == ([14, 15], 2)
-            assert set(conn.exec_driver_sql(listed).scalars()) == before
+            assert set(conn.exec_driver_sql(PREPARED).scalars()) == before
             assert driver.prepare_threshold is None  # type: ignore[union-attr]
     finally:
         driver.prepare_threshold = 5  # type: ignore[union-attr]

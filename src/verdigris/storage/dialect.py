@@ -172,7 +172,7 @@ def padded_list(dialect: str, values: Sequence[T]) -> Sequence[T]:
     one of five whatever the length, not one of sixteen, each kept after its first runs
     on a connection (decision 0219). `IN` a value twice matches it once."""
     length = len(values)
-    if dialect != "postgresql" or length < 2 or length >= ARRAY_FROM:
+    if dialect != "postgresql" or length < 2 or binds_as_array(dialect, length):
         return values
     return [*values, *[values[-1]] * ((1 << (length - 1).bit_length()) - length)]
 
