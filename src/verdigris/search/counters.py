@@ -11,14 +11,20 @@ from verdigris.search.scope import Scope
 from verdigris.storage import schema
 
 
-def counters_of(scope: Scope, search: Search, field: str) -> list[ColumnElement[bool]]:
-    """The clauses of the counters of `field` the search reads: bare lead counters count
-    non-converted leads only, `all:<field>` every lead."""
-    if declaration(search.record_type).converted_column and search.include_converted:
-        field = f"all:{field}"
+def counters_of(scope: Scope, search: Search, *fields: str) -> list[ColumnElement[bool]]:
+    """The clauses of the counters of `fields` the search reads."""
     vc = schema.value_counts
+    stored = [stored_field(search, field) for field in fields]
     return [
         vc.c.account_id == scope.account_id,
         vc.c.record_type == int(search.record_type),
-        vc.c.field == field,
+        vc.c.field == stored[0] if len(stored) == 1 else vc.c.field.in_(stored),
     ]
+
+
+def stored_field(search: Search, field: str) -> str:
+    """The name `field`'s counters are kept under for the search: bare lead counters
+    count non-converted leads only, `all:<field>` every lead."""
+    if declaration(search.record_type).converted_column and search.include_converted:
+        return f"all:{field}"
+    return field

@@ -16,7 +16,7 @@ from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
 from verdigris.search.compile import Compiled, compile_search
-from verdigris.search.counters import counters_of
+from verdigris.search.counters import counters_of, stored_field
 from verdigris.search.created_window import created_window_total
 from verdigris.search.paging import (
     count_capped,
@@ -213,7 +213,7 @@ def _filter_matches(scope: Scope, search: Search, key: str) -> int | None:
 
 def _population(scope: Scope, search: Search) -> int:
     """How many records the search runs over (from the counters), for the plan choice."""
-    return _counted(scope, search, ("*", ("",)))
+    return _counted(scope, search, POPULATION)
 
 
 def counted_total(scope: Scope, search: Search) -> int | None:
@@ -261,24 +261,50 @@ def _counted(scope: Scope, search: Search, key: CounterKey) -> int:
     return sum(_each_counted(scope, search, key).values())
 
 
+ALL_RECORDS = ("*", "")
+"""The counter (field, value) of every record searched."""
+POPULATION: CounterKey = (ALL_RECORDS[0], (ALL_RECORDS[1],))
+
+
 def _each_counted(scope: Scope, search: Search, key: CounterKey) -> dict[str, int]:
-    """Each value of the key and its counter (0 where none is kept)."""
+    """Each value of the key and its counter (0 where none is kept), read once a search."""
     field, values = key
+    missing = {(field, value) for value in values} - scope.counted.keys()
+    if missing:
+        _read_counters(scope, search, missing)
+    return {value: scope.counted[(field, value)] for value in values}
+
+
+def _read_counters(scope: Scope, search: Search, pairs: set[tuple[str, str]]) -> None:
+    """Read the counters of `pairs` (field, value) into `scope.counted`, and the
+    population's with them where not read yet: many searches that read a filter's
+    counters plan their page from the population too (paging.population_decides), and
+    on PostgreSQL a statement is a round trip (people by assignee, in process: 4.17 ->
+    3.82 ms). All are read by one range of the primary key, fields and values crossed:
+    the few pairs not asked for cost less than a second statement, or a union, to plan
+    (leads of two statuses, whose capped total needs no population: 3.07 -> 3.11)."""
+    if ALL_RECORDS not in scope.counted:
+        pairs = pairs | {ALL_RECORDS}
+    fields = sorted({field for field, _ in pairs})
     vc = schema.value_counts
-    statement = select(vc.c.value, vc.c.n).where(
-        *counters_of(scope, search, field), vc.c.value.in_(values)
+    statement = select(vc.c.field, vc.c.value, vc.c.n).where(
+        *counters_of(scope, search, *fields), vc.c.value.in_(sorted({v for _, v in pairs}))
     )
-    with plan_kept(scope.conn):  # a primary-key lookup whatever the values
+    with plan_kept(scope.conn):  # primary-key lookups whatever the values
         rows = scope.conn.execute(statement).all()
-    counts = dict.fromkeys(values, 0)
-    counts.update((str(value), int(n)) for value, n in rows)
-    return counts
+    counted = dict.fromkeys(pairs, 0)
+    logical = {stored_field(search, field): field for field in fields}
+    for stored, value, n in rows:
+        pair = (logical[stored], str(value))
+        if pair in counted:
+            counted[pair] = int(n)
+    scope.counted.update(counted)
 
 
 def counter_key(decl: Declaration, filters: Mapping[str, Any]) -> CounterKey | None:
     """The counters whose sum is the number of matches, if there are such."""
     if not filters:
-        return ("*", ("",))
+        return POPULATION
     if len(filters) != 1:
         return None
     ((key, value),) = filters.items()

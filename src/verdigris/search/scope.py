@@ -54,6 +54,8 @@ class Scope:
     """The vocabulary tokens a name query matched (name_match.tokens_of), read once a
     search: a name search the token index gives back to the general plan reads them
     for its clause too."""
+    counted: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
+    """Counters read so far in the search, by (field, value): execute._each_counted."""
 
     @property
     def table(self) -> Table:
