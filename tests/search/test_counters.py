@@ -21,17 +21,18 @@ from verdigris.storage.engine import read, write
 PEOPLE = 60
 STATES = ("PA", "OH", "NY")
 """Person n lives in STATES[n % 3] and is assigned to the owner when n is even; the
-first 20 have neither."""
+first 20 have neither. Every person holds the tags of TAGS that divide n."""
+TAGS = {"two": 2, "three": 3, "five": 5}
 
 
 def _people(owner_assigned: bool | None = None, state: str | None = None) -> int:
     """How many people the fixture holds with an owner (or not) and in `state`."""
-    shown = [
+    matching = [
         n for n in range(20, PEOPLE)
         if (owner_assigned is None or (n % 2 == 0) == owner_assigned)
         and (state is None or STATES[n % 3] == state)
     ]  # fmt: skip
-    return len(shown)
+    return len(matching)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -42,7 +43,8 @@ def account(
     owner = new_account(engine, "counters@example.com")
     with write(engine) as conn:
         for n in range(PEOPLE):
-            fields: dict[str, object] = {"name": f"P {n}"}
+            tags = [tag for tag, divisor in TAGS.items() if n % divisor == 0]
+            fields: dict[str, object] = {"name": f"P {n}", "tags": tags}
             if n >= 20:
                 fields["address"] = {"state": STATES[n % 3]}
                 fields["assignee_id"] = owner.user_id if n % 2 == 0 else None
@@ -86,4 +88,18 @@ def test_a_search_without_filters_reads_the_population_once(
 ) -> None:
     total, counter_reads = _search(account[0], account[1], {"page_size": 5})
     assert total == PEOPLE
+    assert len(counter_reads) == 1
+
+
+@pytest.mark.parametrize("option", ["ANY", "ALL"])
+def test_tags_counters_are_read_once(account: tuple[Engine, int, int], option: str) -> None:
+    """ALL of several tags reads their counters to start from the least held, ANY to
+    count their holders; neither reads them again."""
+    chosen = ["five", "two", "three"]
+    body = {"tags": {"value": chosen, "option": option}, "page_size": 5}
+    total, counter_reads = _search(account[0], account[1], body)
+    held = [n for n in range(PEOPLE) if any(n % TAGS[t] == 0 for t in chosen)]
+    if option == "ALL":
+        held = [n for n in range(PEOPLE) if all(n % TAGS[t] == 0 for t in chosen)]
+    assert total == len(held)
     assert len(counter_reads) == 1
