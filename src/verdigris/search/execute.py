@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from verdigris.domain.declarations import Declaration, declaration
 from verdigris.domain.declarations.declaration import FilterKind
@@ -16,7 +16,7 @@ from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
 from verdigris.search.compile import Compiled, compile_search
-from verdigris.search.counters import counters_of, stored_field
+from verdigris.search.counters import crossed_counters
 from verdigris.search.created_window import created_window_total
 from verdigris.search.paging import (
     count_capped,
@@ -29,7 +29,6 @@ from verdigris.search.paging import (
 from verdigris.search.scope import Scope
 from verdigris.search.tag_union import holders_of_any
 from verdigris.search.token_pages import total_and_page as by_name_tokens
-from verdigris.storage import schema
 from verdigris.storage.dialect import plan_kept, planned_for_values
 
 IDENTIFYING = frozenset(
@@ -285,19 +284,9 @@ def _read_counters(scope: Scope, search: Search, pairs: set[tuple[str, str]]) ->
     (leads of two statuses, whose capped total needs no population: 3.07 -> 3.11)."""
     if ALL_RECORDS not in scope.counted:
         pairs = pairs | {ALL_RECORDS}
-    fields = sorted({field for field, _ in pairs})
-    vc = schema.value_counts
-    statement = select(vc.c.field, vc.c.value, vc.c.n).where(
-        *counters_of(scope, search, *fields), vc.c.value.in_(sorted({v for _, v in pairs}))
-    )
-    with plan_kept(scope.conn):  # primary-key lookups whatever the values
-        rows = scope.conn.execute(statement).all()
+    rows = crossed_counters(scope, search, {f for f, _ in pairs}, {v for _, v in pairs})
     counted = dict.fromkeys(pairs, 0)
-    logical = {stored_field(search, field): field for field in fields}
-    for stored, value, n in rows:
-        pair = (logical[stored], str(value))
-        if pair in counted:
-            counted[pair] = int(n)
+    counted.update(((field, value), n) for field, value, n in rows if (field, value) in counted)
     scope.counted.update(counted)
 
 
