@@ -14,18 +14,18 @@ from verdigris.search.scope import Scope
 from verdigris.storage import schema
 from verdigris.storage.dialect import plan_kept
 
+_vc = schema.value_counts
+
 
 def counters_of(scope: Scope, search: Search, field: str) -> list[ColumnElement[bool]]:
     """The clauses of the counters of `field` the search reads."""
-    vc = schema.value_counts
     return [
-        vc.c.account_id == scope.account_id,
-        vc.c.record_type == int(search.record_type),
-        vc.c.field == stored_field(search, field),
+        _vc.c.account_id == scope.account_id,
+        _vc.c.record_type == int(search.record_type),
+        _vc.c.field == stored_field(search, field),
     ]
 
 
-_vc = schema.value_counts
 _CROSSED = select(_vc.c.field, _vc.c.value, _vc.c.n).where(
     _vc.c.account_id == bindparam("account"),
     _vc.c.record_type == bindparam("record_type"),
