@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
@@ -59,8 +59,10 @@ def _run(
         return by_name
     search, holders = _least_held_tag_first(scope, search)
     scope = replace(scope, tag_holders=holders)
-    matches = cache(partial(_filter_matches, scope, search))  # steering reads them too
-    searched = cache(partial(_population, scope, search))  # the one pass reads it too
+    # Steering reads the matches too, and the one pass the population: the counters
+    # behind both are read once a search (Scope.counted).
+    matches = partial(_filter_matches, scope, search)
+    searched = partial(_population, scope, search)
     compiled = compile_search(scope, search, matches)
     if (paged := _paged_first(scope, search, compiled)) is not None:
         return paged
@@ -204,9 +206,8 @@ def _filter_matches(scope: Scope, search: Search, key: str) -> int | None:
     tags = _lone_tags(decl, filters)
     if tags is None or tags.option == "NONE" or tags.allow_empty:
         return None  # records without a tag are found through no index
-    # ALL of several tags: read already, to start from the least held (Scope.tag_holders).
-    held = scope.tag_holders or _each_counted(scope, search, _tag_key(tags.values))
-    counts = held.values()
+    # ALL of several tags: read already, to start from the least held (Scope.counted).
+    counts = _each_counted(scope, search, _tag_key(tags.values)).values()
     return sum(counts) if tags.option == "ANY" else min(counts)
 
 
