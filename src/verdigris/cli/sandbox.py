@@ -104,7 +104,9 @@ def run_sandbox(config: SandboxConfig, say: Any) -> None:
         token = config.admin_token or secrets.token_urlsafe(24)
         options = SandboxOptions(token, config.journal_limit, tuple(templates))
         app = create_app(
-            Settings(database_url=url, migrate_on_start=False, webhooks_allow_http=True),
+            Settings(
+                database_url=url, migrate_on_start=False, webhooks_allow_http=True, freeze_gc=True
+            ),
             sandbox=options,
         )
         sock = bind(config.host, config.port)

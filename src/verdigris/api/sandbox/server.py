@@ -111,8 +111,10 @@ def app_from_env() -> Any:
 
     options = SandboxOptions(os.environ[ENV_ADMIN_TOKEN],
                              int(os.environ.get(ENV_JOURNAL_LIMIT, "10000")))  # fmt: skip
+    # As `verdigris sandbox` with one worker (cli/sandbox.py).
     settings = Settings(database_url=database_url(os.environ["VERDIGRIS_DB"]),
-                        migrate_on_start=False)  # fmt: skip
+                        migrate_on_start=False, webhooks_allow_http=True,
+                        freeze_gc=True)  # fmt: skip
     return create_app(settings, sandbox=options)
 
 
