@@ -276,6 +276,40 @@ def test_a_page_of_few_keeps_its_plan(conn: Connection) -> None:
     assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
 
 
+def test_the_sorted_page_of_a_lone_filter_keeps_its_plan(conn: Connection) -> None:
+    """A lone filter's matches, counted few, are gathered through its index and sorted
+    whatever its values, so psycopg prepares that page at its first run (decision
+    0222); beside a second filter, which index gathers them hangs on the values, and
+    each statement is planned for them as before."""
+    window = {"minimum_modified_date": 0, "maximum_modified_date": 400, "page_size": 5}
+    lone = parse_search(RecordType.PERSON, window, {}, list)
+    two = parse_search(RecordType.PERSON, {**window, "minimum_interaction_count": 2}, {}, list)
+    expected = (
+        conn.execute(
+            select(schema.people.c.id).where(
+                schema.people.c.account_id == 1, schema.people.c.date_modified.between(0, 400)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    conn.rollback()
+    with conn.begin():
+        before = set(conn.exec_driver_sql(PREPARED).scalars())
+        for _ in range(3):
+            ids, total = run_search(conn, 1, 1, 0, two)
+            assert total < len(expected)
+        assert set(conn.exec_driver_sql(PREPARED).scalars()) == before
+        for _ in range(3):
+            ids, total = run_search(conn, 1, 1, 0, lone)
+            assert (set(ids) <= set(expected), len(ids), total) == (True, 5, len(expected))
+        kept = set(conn.exec_driver_sql(PREPARED).scalars()) - before
+    assert 5 < len(expected) < 1_000
+    assert len(kept) == 1
+    assert "MATERIALIZED" in kept.pop()
+    assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
+
+
 def test_rows_by_id_are_prepared_at_their_first_read(conn: Connection) -> None:
     """A page's rows are read by primary key whatever the ids (dialect.plan_kept): psycopg
     prepares the read at once, so that PostgreSQL keeps its plan after the five it makes

@@ -78,7 +78,7 @@ def _run(
         population = searched() if search.filters else total
     ids = page_ids(
         conn, compiled.table, account_id, compiled.where, compiled.order, search.paging, total,
-        population,
+        population, lone_filter=_one_index_gathers(search),
     )  # fmt: skip
     return ids, total
 
@@ -159,7 +159,7 @@ def _sorted_in_one_pass(
     postgres = scope.conn.dialect.name == "postgresql"
     if len(specs) == 1:
         return sorted_up_to(end, None) if postgres and specs[0].kind in IDENTIFYING else None
-    if len({spec.column or spec.key for spec in specs}) < 2:
+    if len(_columns_filtered(search)) < 2:
         return None
     if not postgres:
         return sorted_up_to(end, population())
@@ -170,6 +170,26 @@ def _sorted_in_one_pass(
         return None
     most = sorted_up_to(end, population())
     return most if fewest <= most else None
+
+
+def _columns_filtered(search: Search) -> set[str]:
+    """The columns (or child-table filters) the search's filters test: the two bounds of
+    a range are one."""
+    decl = declaration(search.record_type)
+    return {spec.column or spec.key for spec in map(decl.filter_by_key.__getitem__, search.filters)}
+
+
+def _one_index_gathers(search: Search) -> bool:
+    """Whether one index gathers the matches whatever the values: the filters test one
+    column (or one child table), and are not several custom fields (whose entries' own
+    matches decide which gathers)."""
+    if len(_columns_filtered(search)) != 1:
+        return False
+    decl = declaration(search.record_type)
+    return not any(
+        decl.filter_by_key[key].kind is FilterKind.CUSTOM_FIELDS and len(value) > 1
+        for key, value in search.filters.items()
+    )
 
 
 def _fewest_matches(search: Search, matches: Callable[[str], int | None]) -> int | None:

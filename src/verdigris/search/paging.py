@@ -7,6 +7,7 @@ clauses and an `Order`; it never counts past 100,001 rows and never sorts a whol
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -29,7 +30,7 @@ from sqlalchemy.sql.elements import AsBoolean, ColumnElement
 from sqlalchemy.sql.visitors import iterate
 
 from verdigris.domain.paging import MAX_REACHABLE, Paging
-from verdigris.storage.dialect import Part, RowTest, by_case, row_wise, walked_apart
+from verdigris.storage.dialect import Part, RowTest, by_case, plan_kept, row_wise, walked_apart
 from verdigris.storage.record_tables import flag_set_name
 
 SMALL_MATCH_SET = 1_000
@@ -145,8 +146,12 @@ def page_ids(
     paging: Paging,
     total: int,
     population: int | None = None,
+    lone_filter: bool = False,
 ) -> list[int]:
-    """Ids of one page, given the (capped) total of matches among `population` records."""
+    """Ids of one page, given the (capped) total of matches among `population` records.
+    `lone_filter`: the filters test one column, whose index gathers the few matches of
+    a sorted page whatever the values (execute._one_index_gathers): that page's plan is
+    kept (dialect.plan_kept, decision 0222)."""
     window = paging.window()
     if window is None or window[0] >= total:
         return []
@@ -162,7 +167,7 @@ def page_ids(
             walked = walk(None, passed)
         if walked is not None:
             return walked
-    return _sorted_page(conn, table, account_id, where, order, offset, size)
+    return _sorted_page(conn, table, account_id, where, order, offset, size, kept=lone_filter)
 
 
 def total_and_sorted_page(
@@ -238,13 +243,16 @@ def _sorted_page(
     offset: int,
     size: int,
     gathered: int | None = None,
+    kept: bool = False,
 ) -> list[int]:
     """`size` ids of the matches from `offset`, in the page order: the matches (at most
-    `gathered` of them) gathered through the filters' indexes, then sorted."""
+    `gathered` of them) gathered through the filters' indexes, then sorted; with `kept`,
+    by a statement whose plan is kept (page_ids)."""
     postgres = conn.dialect.name == "postgresql"
     matches = _matches(table, account_id, where, order, postgres, gathered)
     page = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size)
-    return _ids(conn, page)
+    with plan_kept(conn) if kept else nullcontext():
+        return _ids(conn, page)
 
 
 def sorted_up_to(end: int, population: int | None) -> int:
