@@ -17,20 +17,20 @@ from verdigris.storage.dialect import RowTest
 def custom_field_clause(scope: Scope, spec: CustomFieldFilter) -> ColumnElement[bool]:
     """Records of `scope` for which the entry holds."""
     values = schema.custom_field_values
-    # Checkbox, Dropdown and MultiSelect values are numbers: the condition lets the
-    # (partial) number index serve "has a value".
-    of_definition = and_(
-        values.c.definition_id == spec.definition_id, values.c.value_number.is_not(None)
-    )
-    has = _single(scope, spec, of_definition)
     condition = spec.condition
-    if isinstance(condition, bool):
-        return has if condition else ~has
     if isinstance(condition, str):
         of_text = values.c.definition_id == spec.definition_id, values.c.value_text == condition
         return _single(scope, spec, *of_text)
     if isinstance(condition, Bounds):
         return _bounded(scope, spec, condition)
+    # Checkbox, Dropdown and MultiSelect values are numbers: the condition lets the
+    # (partial) number index serve "has a value".
+    of_definition = and_(
+        values.c.definition_id == spec.definition_id, values.c.value_number.is_not(None)
+    )
+    if isinstance(condition, bool):
+        has = _single(scope, spec, of_definition)
+        return has if condition else ~has
     return scope.options(values, values.c.value_number, condition, of_definition)
 
 
