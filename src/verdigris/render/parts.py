@@ -28,10 +28,10 @@ def parse_json(text: str | None, default: Any) -> Any:
 def json_list(text: str | None) -> list[Any]:
     # Most list columns of most records are empty: "[]" is answered without parsing (a
     # page of 200 people parses six list columns a person).
-    if not text or text == "[]":
+    if text == "[]":
         return []
-    value = orjson.loads(text)
-    return value if type(value) is list else []
+    value = parse_json(text, [])
+    return value if isinstance(value, list) else []
 
 
 def address(text: str | None) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from verdigris.domain.declarations import Declaration, declaration
-from verdigris.domain.declarations.declaration import FilterKind
+from verdigris.domain.declarations.declaration import Filter, FilterKind
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.parsing.search import Search
 from verdigris.parsing.terms import Equals, IdSet, Options
@@ -159,7 +159,7 @@ def _sorted_in_one_pass(
     postgres = scope.conn.dialect.name == "postgresql"
     if len(specs) == 1:
         return sorted_up_to(end, None) if postgres and specs[0].kind in IDENTIFYING else None
-    if len(_columns_filtered(search)) < 2:
+    if len(_columns_filtered(specs)) < 2:
         return None
     if not postgres:
         return sorted_up_to(end, population())
@@ -172,23 +172,22 @@ def _sorted_in_one_pass(
     return most if fewest <= most else None
 
 
-def _columns_filtered(search: Search) -> set[str]:
-    """The columns (or child-table filters) the search's filters test: the two bounds of
-    a range are one."""
-    decl = declaration(search.record_type)
-    return {spec.column or spec.key for spec in map(decl.filter_by_key.__getitem__, search.filters)}
+def _columns_filtered(specs: Iterable[Filter]) -> set[str]:
+    """The columns (or child-table filters) the filters test: the two bounds of a range
+    are one."""
+    return {spec.column or spec.key for spec in specs}
 
 
 def _one_index_gathers(search: Search) -> bool:
     """Whether one index gathers the matches whatever the values: the filters test one
     column (or one child table), and are not several custom fields (whose entries' own
     matches decide which gathers)."""
-    if len(_columns_filtered(search)) != 1:
+    specs = {key: declaration(search.record_type).filter_by_key[key] for key in search.filters}
+    if len(_columns_filtered(specs.values())) != 1:
         return False
-    decl = declaration(search.record_type)
     return not any(
-        decl.filter_by_key[key].kind is FilterKind.CUSTOM_FIELDS and len(value) > 1
-        for key, value in search.filters.items()
+        spec.kind is FilterKind.CUSTOM_FIELDS and len(search.filters[key]) > 1
+        for key, spec in specs.items()
     )
 
 
