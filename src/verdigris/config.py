@@ -63,10 +63,11 @@ class Settings:
     sender_in_app: bool = True
     """Run the webhook sender on the app's own event loop (tests, an embedded app).
     `verdigris serve` sets False and runs one sender process beside its workers."""
-    freeze_gc: bool = False
-    """Once started, leave what the process holds out of the cyclic garbage collector's
-    full passes (`gc.freeze`, decision 0221). For a server process of its own
-    (`verdigris serve`, `verdigris sandbox`); an app embedded in another program leaves
+    server_gc: bool = False
+    """Tune the cyclic garbage collector for a server process of its own (`verdigris
+    serve`, `verdigris sandbox`): once started, what the process holds is left out of
+    its full passes (`gc.freeze`, decision 0221), and its young passes wait for
+    SERVER_GC_YOUNG objects (decision 0223). An app embedded in another program leaves
     that program's collector alone."""
 
     def dumps(self) -> str:

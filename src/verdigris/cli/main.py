@@ -104,7 +104,7 @@ def serve(
         webhooks_allow_http=webhooks_allow_http, webhook_retries=webhook_retries,
         webhooks_copper_mode=webhooks_copper_mode,
         sender_in_app=in_memory(url),  # another process would see another, empty database
-        freeze_gc=True,
+        server_gc=True,
     )  # fmt: skip
     from verdigris.api.webhook_sender import start_process
 

@@ -105,7 +105,7 @@ def run_sandbox(config: SandboxConfig, say: Any) -> None:
         options = SandboxOptions(token, config.journal_limit, tuple(templates))
         app = create_app(
             Settings(
-                database_url=url, migrate_on_start=False, webhooks_allow_http=True, freeze_gc=True
+                database_url=url, migrate_on_start=False, webhooks_allow_http=True, server_gc=True
             ),
             sandbox=options,
         )

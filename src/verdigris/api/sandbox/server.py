@@ -114,7 +114,7 @@ def app_from_env() -> Any:
     # As `verdigris sandbox` with one worker (cli/sandbox.py).
     settings = Settings(database_url=database_url(os.environ["VERDIGRIS_DB"]),
                         migrate_on_start=False, webhooks_allow_http=True,
-                        freeze_gc=True)  # fmt: skip
+                        server_gc=True)  # fmt: skip
     return create_app(settings, sandbox=options)
 
 
