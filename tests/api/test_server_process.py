@@ -19,7 +19,7 @@ from verdigris.config import Settings
 
 
 @pytest.fixture(autouse=True)
-def unfrozen() -> Iterator[None]:
+def collector_restored() -> Iterator[None]:
     threshold = gc.get_threshold()
     gc.unfreeze()
     yield
@@ -27,7 +27,7 @@ def unfrozen() -> Iterator[None]:
     gc.set_threshold(*threshold)
 
 
-def test_a_server_process_freezes_what_start_up_left(db_url: str, owner: Owner) -> None:
+def test_a_server_process_tunes_its_collector(db_url: str, owner: Owner) -> None:
     settings = Settings(database_url=db_url, migrate_on_start=False, server_gc=True)
     with TestClient(create_app(settings)) as client:
         assert gc.get_freeze_count() > 10_000

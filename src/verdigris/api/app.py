@@ -117,8 +117,8 @@ def _tune_collector() -> None:
     each full collection walked them all (55 ms, one request in about a thousand, every
     request of the worker waiting): frozen, no collection walks them (decision 0221).
     A request's objects die with it, mostly by reference counting; at the default
-    threshold of 700 a page of 200 records set off six young collections (0.3-0.4 ms of
-    a 5.7 ms search), each walking the page being rendered (decision 0223)."""
+    threshold of 700 a page of 200 records set off six young collections (0.28 ms of a
+    5.7 ms search), each walking the page being rendered (decision 0223)."""
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(SERVER_GC_YOUNG, middle, old)
