@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from verdigris.config import Settings, database_url
+from verdigris.config import database_url
 from verdigris.snapshot.templates import load_templates
 from verdigris.storage.engine import Engine, create_db_engine
 from verdigris.storage.migrate import upgrade
@@ -93,6 +93,7 @@ def run_sandbox(config: SandboxConfig, say: Any) -> None:
         bind,
         run,
         run_workers,
+        sandbox_settings,
     )
 
     with database(config.db) as url:
@@ -103,12 +104,7 @@ def run_sandbox(config: SandboxConfig, say: Any) -> None:
             engine.dispose()
         token = config.admin_token or secrets.token_urlsafe(24)
         options = SandboxOptions(token, config.journal_limit, tuple(templates))
-        app = create_app(
-            Settings(
-                database_url=url, migrate_on_start=False, webhooks_allow_http=True, server_gc=True
-            ),
-            sandbox=options,
-        )
+        app = create_app(sandbox_settings(url), sandbox=options)
         sock = bind(config.host, config.port)
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host

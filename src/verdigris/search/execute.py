@@ -78,7 +78,7 @@ def _run(
         population = searched() if search.filters else total
     ids = page_ids(
         conn, compiled.table, account_id, compiled.where, compiled.order, search.paging, total,
-        population, lone_filter=_one_index_gathers(search),
+        population, one_index_gathers=_one_index_gathers(search),
     )  # fmt: skip
     return ids, total
 
@@ -155,7 +155,7 @@ def _sorted_in_one_pass(
     if window is None:
         return None
     end = sum(window)
-    specs = [declaration(search.record_type).filter_by_key[key] for key in search.filters]
+    specs = list(_specs(search).values())
     postgres = scope.conn.dialect.name == "postgresql"
     if len(specs) == 1:
         return sorted_up_to(end, None) if postgres and specs[0].kind in IDENTIFYING else None
@@ -172,6 +172,12 @@ def _sorted_in_one_pass(
     return most if fewest <= most else None
 
 
+def _specs(search: Search) -> dict[str, Filter]:
+    """The declared filter of each key the search gives."""
+    by_key = declaration(search.record_type).filter_by_key
+    return {key: by_key[key] for key in search.filters}
+
+
 def _columns_filtered(specs: Iterable[Filter]) -> set[str]:
     """The columns (or child-table filters) the filters test: the two bounds of a range
     are one."""
@@ -182,7 +188,7 @@ def _one_index_gathers(search: Search) -> bool:
     """Whether one index gathers the matches whatever the values: the filters test one
     column (or one child table), and are not several custom fields (whose entries' own
     matches decide which gathers)."""
-    specs = {key: declaration(search.record_type).filter_by_key[key] for key in search.filters}
+    specs = _specs(search)
     if len(_columns_filtered(specs.values())) != 1:
         return False
     return not any(

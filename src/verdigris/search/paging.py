@@ -146,10 +146,10 @@ def page_ids(
     paging: Paging,
     total: int,
     population: int | None = None,
-    lone_filter: bool = False,
+    one_index_gathers: bool = False,
 ) -> list[int]:
     """Ids of one page, given the (capped) total of matches among `population` records.
-    `lone_filter`: the filters test one column, whose index gathers the few matches of
+    `one_index_gathers`: the filters test one column, whose index gathers the few matches of
     a sorted page whatever the values (execute._one_index_gathers): that page's plan is
     kept (dialect.plan_kept, decision 0222)."""
     window = paging.window()
@@ -167,7 +167,7 @@ def page_ids(
             walked = walk(None, passed)
         if walked is not None:
             return walked
-    return _sorted_page(conn, table, account_id, where, order, offset, size, kept=lone_filter)
+    return _sorted_page(conn, table, account_id, where, order, offset, size, kept=one_index_gathers)
 
 
 def total_and_sorted_page(

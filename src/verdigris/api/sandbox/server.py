@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from verdigris.config import Settings
+
 
 class SandboxProtocol(HttpToolsProtocol):
     """uvicorn's HTTP protocol, with the connection's transport in the request scope so
@@ -107,15 +109,20 @@ def app_from_env() -> Any:
     """uvicorn factory of each worker of `verdigris sandbox --workers N`."""
     from verdigris.api.app import create_app
     from verdigris.api.sandbox import SandboxOptions
-    from verdigris.config import Settings, database_url
+    from verdigris.config import database_url
 
     options = SandboxOptions(os.environ[ENV_ADMIN_TOKEN],
                              int(os.environ.get(ENV_JOURNAL_LIMIT, "10000")))  # fmt: skip
-    # As `verdigris sandbox` with one worker (cli/sandbox.py).
-    settings = Settings(database_url=database_url(os.environ["VERDIGRIS_DB"]),
-                        migrate_on_start=False, webhooks_allow_http=True,
-                        server_gc=True)  # fmt: skip
+    settings = sandbox_settings(database_url(os.environ["VERDIGRIS_DB"]))
     return create_app(settings, sandbox=options)
+
+
+def sandbox_settings(url: str) -> Settings:
+    """The settings of `verdigris sandbox`, one process or each of its workers: http://
+    webhook targets accepted (a test's own receiver), the collector of a server process
+    of its own (decisions 0221, 0223)."""
+    return Settings(database_url=url, migrate_on_start=False, webhooks_allow_http=True,
+                    server_gc=True)  # fmt: skip
 
 
 def run_workers(env: dict[str, str], workers: int, sock: socket.socket, url: str,
