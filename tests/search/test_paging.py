@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,12 +13,17 @@ from sqlalchemy import Engine
 
 from tests.conftest import BACKENDS, empty_engine
 from tests.search import dataset, reference
-from tests.search.statements import statements_run
+from tests.search.statements import Ran, statements_run
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
 from verdigris.search.execute import run_search
-from verdigris.search.paging import _walk_pays, sorted_up_to
+from verdigris.search.paging import (
+    CARRIED_SORT_SHARE,
+    _walk_pays,
+    sorted_carried_up_to,
+    sorted_up_to,
+)
 from verdigris.storage.engine import read
 
 PEOPLE, LEADS = dataset.build(seed=7, count=120)
@@ -32,6 +38,24 @@ def test_sorted_up_to_is_where_the_walk_stops_paying(end: int, population: int) 
         assert _walk_pays(most + 1, end, population)
 
 
+@given(
+    end=st.integers(1, MAX_REACHABLE),
+    population=st.one_of(st.none(), st.integers(1, 5_000_000)),
+)
+def test_carried_keys_are_sorted_while_sorting_costs_less_than_the_walk(
+    end: int, population: int | None
+) -> None:
+    most = sorted_carried_up_to(end, population)
+    least = sorted_up_to(end, population)
+    assert most >= least
+    if population is None:
+        assert most == least
+    elif least < most < MAX_REACHABLE:
+        # n keys sort at 1/CARRIED_SORT_SHARE of a step each, against end * population / n
+        # steps: sorting pays up to `most` matches, not one more.
+        assert most**2 <= CARRIED_SORT_SHARE * end * population < (most + 1) ** 2
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -44,10 +68,17 @@ def loaded(
 
 def _searched(engine: Engine, body: dict[str, Any]) -> tuple[tuple[list[int], int], list[str]]:
     """run_search's answer and the statements it ran over the people table."""
+    found, ran = _searched_with_parameters(engine, body)
+    return found, [statement for statement, _ in ran]
+
+
+def _searched_with_parameters(engine: Engine, body: dict[str, Any]) -> tuple[Any, Ran]:
+    """run_search's answer and the statements it ran over the people table, with their
+    parameters."""
     search = parse_search(RecordType.PERSON, body, {}, dict)
     with statements_run(engine) as ran, read(engine) as conn:
         found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
-    return found, [statement for statement, _ in ran if "FROM people" in statement]
+    return found, [(statement, params) for statement, params in ran if "FROM people" in statement]
 
 
 def _counted_with_the_page(statements: list[str]) -> bool:
@@ -71,6 +102,30 @@ def test_few_matches_are_counted_and_sorted_in_one_statement(loaded: Engine) -> 
     assert found == reference.search(PEOPLE, body, 2, dataset.NOW)
     # PostgreSQL: no counter bounds a range's matches; counted apart, from the index alone.
     assert _counted_with_the_page(statements) == (loaded.dialect.name == "sqlite")
+
+
+def test_matches_filtered_on_the_sort_column_carry_their_keys_to_the_page(
+    loaded: Engine,
+) -> None:
+    body = {
+        **_created_window(0.6), "minimum_modified_date": 0, "sort_by": "date_modified",
+        "sort_direction": "desc", "page_size": 5, "page_number": 2,
+    }  # fmt: skip
+    found, ran = _searched_with_parameters(loaded, body)
+    assert found == reference.search(PEOPLE, body, 2, dataset.NOW)
+    statements = [statement for statement, _ in ran]
+    # PostgreSQL: no counter bounds a range's matches; counted apart, from the index alone.
+    assert _counted_with_the_page(statements) == (loaded.dialect.name == "sqlite")
+    ((ordering, params),) = [(s, p) for s, p in ran if "ORDER BY" in s]
+    # The keys come with the ids gathered: no record is read again to sort it.
+    assert re.search(r'people\.date_modified AS "?key"?', ordering)
+    assert "JOIN people" not in ordering
+    if loaded.dialect.name == "sqlite":
+        with loaded.connect() as conn:
+            explained = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {ordering}", params)
+            plan = [row[-1] for row in explained]
+        people_read = [step for step in plan if "people" in step]
+        assert len(people_read) == 1, plan  # the gathering, by one index: no read by id after
 
 
 def test_postgresql_counts_and_sorts_together_when_the_counters_bound_the_matches(

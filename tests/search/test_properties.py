@@ -18,7 +18,7 @@ from tests.search.reference import World
 from verdigris.domain.declarations import LEAD, PERSON
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
-from verdigris.search import paging, steering, token_pages
+from verdigris.search import execute, paging, steering, token_pages
 from verdigris.search.execute import _least_held_tag_first, counted_total, run_search
 from verdigris.search.scope import Scope
 from verdigris.storage.engine import read
@@ -192,8 +192,10 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
               mock.patch.object(paging, "MIN_WALK_BUDGET", 1),
               mock.patch.object(paging, "WALK_SLACK", 1)):  # fmt: skip
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
-        # Counted apart from a page sorted on its own (paging.total_and_sorted_page).
-        with mock.patch.object(paging, "sorted_up_to", lambda *_: -1):
+        # Counted apart from a page sorted on its own (paging.total_and_sorted_page), the
+        # sort keys carried by the count where a filter reads them.
+        with (mock.patch.object(execute, "sorted_up_to", lambda *_: -1),
+              mock.patch.object(execute, "sorted_carried_up_to", lambda *_: -1)):  # fmt: skip
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
         # SQLite told to start from an address value's index whatever its ranges reach.
         with mock.patch.object(steering, "WIDER", 0):
@@ -239,6 +241,41 @@ def test_a_name_alone_is_paged_from_its_tokens(loaded: Engine, data: st.DataObje
     """token_pages.py serves these in the default order; the general plan the others."""
     _compare(loaded, PEOPLE, data.draw(_name_alone(PEOPLE)))
     _compare(loaded, LEADS, data.draw(_name_alone(LEADS)))
+
+
+def _sort_column_filtered(world: World) -> st.SearchStrategy[dict[str, Any]]:
+    """A filter on the sort column among one or two others: SQLite's count keeps the
+    matches' sort keys, and sorts them where they are few enough (total_and_sorted_page)."""
+    strategies = _filters(world)
+    decl = PERSON if world.kind == "person" else LEAD
+    pairs = [
+        (sort_key, spec.key)
+        for sort_key, sort in decl.sort_by_key.items()
+        for spec in decl.filter_by_key.values()
+        if spec.column == sort.column and spec.key in strategies
+    ]
+
+    def body(pair: tuple[str, str]) -> st.SearchStrategy[dict[str, Any]]:
+        sort_key, key = pair
+        others = st.lists(st.sampled_from(sorted(set(strategies) - {key})), min_size=1,
+                          max_size=2, unique=True)  # fmt: skip
+        filters = others.flatmap(
+            lambda keys: st.fixed_dictionaries({k: strategies[k] for k in [key, *keys]})
+        )
+        paging = st.fixed_dictionaries(
+            {"sort_by": st.just(sort_key), "sort_direction": st.sampled_from(["asc", "desc"])},
+            optional={"page_size": st.sampled_from([1, 3, 20]), "page_number": st.integers(1, 4)},
+        )
+        return st.tuples(filters, paging).map(lambda both: {**both[0], **both[1]})
+
+    return st.sampled_from(pairs).flatmap(body)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_filter_on_the_sort_column_among_others(loaded: Engine, data: st.DataObject) -> None:
+    _compare(loaded, PEOPLE, data.draw(_sort_column_filtered(PEOPLE)))
+    _compare(loaded, LEADS, data.draw(_sort_column_filtered(LEADS)))
 
 
 @pytest.mark.parametrize("sort_by", sorted(set(PERSON.sort_keys)))

@@ -23,6 +23,7 @@ from verdigris.search.paging import (
     page_ids,
     page_of_few,
     population_decides,
+    sorted_carried_up_to,
     sorted_up_to,
     total_and_sorted_page,
 )
@@ -130,8 +131,9 @@ def _counted_with_page(
     gathered = None
     if most is not None:
         gathered = total_and_sorted_page(
-            scope.conn, table, scope.account_id, where, compiled.order, search.paging, most
-        )
+            scope.conn, table, scope.account_id, where, compiled.order, search.paging, most,
+            key_read=_sort_column_filtered(search),
+        )  # fmt: skip
     if gathered is None:
         return count_capped(scope.conn, table, scope.account_id, where), None
     return gathered
@@ -162,7 +164,8 @@ def _sorted_in_one_pass(
     if len(_columns_filtered(specs)) < 2:
         return None
     if not postgres:
-        return sorted_up_to(end, population())
+        up_to = sorted_carried_up_to if _sort_column_filtered(search) else sorted_up_to
+        return up_to(end, population())
     # Its matches would carry their sort keys off the table: only when the counters bound
     # them within the sorted pages' reach (and the records searched are read only then).
     fewest = _fewest_matches(search, matches)
@@ -176,6 +179,14 @@ def _specs(search: Search) -> dict[str, Filter]:
     """The declared filter of each key the search gives."""
     by_key = declaration(search.record_type).filter_by_key
     return {key: by_key[key] for key in search.filters}
+
+
+def _sort_column_filtered(search: Search) -> bool:
+    """Whether a filter tests the sort column: gathering the matches reads their sort
+    keys then, through whichever index or record it finds them (SQLite keeps them to sort
+    the page: paging.sorted_carried_up_to)."""
+    column = declaration(search.record_type).sort_by_key[search.sort_by].column
+    return any(spec.column == column for spec in _specs(search).values())
 
 
 def _columns_filtered(specs: Iterable[Filter]) -> set[str]:

@@ -6,6 +6,7 @@ clauses and an `Order`; it never counts past 100,001 rows and never sorts a whol
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -48,6 +49,11 @@ SORT_SHARE = 4
 matches, and at least MIN_WALK_BUDGET; then, if the matches are at most 1/SORT_SHARE of
 the records, the page is made by sorting them (cheaper than the rest of a walk that
 may cross the whole index); else the walk goes on."""
+CARRIED_SORT_SHARE = 4
+"""Where the gathered matches carry their sort keys, a step of a walk (a row tested
+against the filters: 1.5 us) costs SQLite about this many times what sorting one match
+does (0.26 us): leads of a tag and a country modified in a window, 9,387 matches, 20,000
+steps to walk for a page of 200 (sorted_carried_up_to)."""
 GROUPED_REACH = 5_000
 """A descending page ending within this many entries reads its run of tied keys in the
 index's order (see _filled_page); deeper, the extra reads of that plan would cost more
@@ -178,26 +184,30 @@ def total_and_sorted_page(
     order: Order,
     paging: Paging,
     most: int,
+    key_read: bool = False,
 ) -> tuple[int, list[int] | None] | None:
     """The capped total and, when there are at most `most` matches (sorted_up_to: where
     page_ids would sort them), that page (else None: page_ids walks), from one gathering
     of the matches; None when the paging asks for no page. Counting and sorting gathered
     them twice: people of one state created over half the span with 2+ interactions,
     4,300 of 1,000,000, took 240 ms to count and 265 ms to page; 265 together. SQLite
-    keeps the ids it counts (19 ms for 100,001). PostgreSQL's matches carry their sort
-    keys off the table, where its count reads the index alone: the caller weighs that."""
+    keeps the ids it counts (19 ms for 100,001), and their sort keys where the filters
+    read them anyway (`key_read`: a filter on the sort column; sorted_carried_up_to).
+    PostgreSQL's matches carry their sort keys off the table, where its count reads the
+    index alone: the caller weighs that."""
     window = paging.window()
     if window is None:
         return None
     offset, size = window
-    postgres = conn.dialect.name == "postgresql"
-    matches = _matches(table, account_id, where, order, postgres, MAX_REACHABLE + 1)
+    dialect = conn.dialect.name
+    carried = key_read or dialect == "postgresql"
+    matches = _matches(table, account_id, where, order, dialect, carried, MAX_REACHABLE + 1)
     total = select(func.count().label("n")).select_from(matches).cte("total")
     # The sort runs only when the matches turn out few: both databases test a condition
     # on no table once, before reading a row.
-    at = func.row_number().over(order_by=_page_order(matches, order, postgres))
+    at = func.row_number().over(order_by=_page_order(matches, order, carried))
     page = (
-        _sorted(table, account_id, matches, order, postgres)
+        _sorted(table, account_id, matches, order, carried)
         .add_columns(at.label("at"))
         .where(select(total.c.n).scalar_subquery() <= most)
         .offset(offset)
@@ -248,9 +258,10 @@ def _sorted_page(
     """`size` ids of the matches from `offset`, in the page order: the matches (at most
     `gathered` of them) gathered through the filters' indexes, then sorted; with `kept`,
     by a statement whose plan is kept (page_ids)."""
-    postgres = conn.dialect.name == "postgresql"
-    matches = _matches(table, account_id, where, order, postgres, gathered)
-    page = _sorted(table, account_id, matches, order, postgres).offset(offset).limit(size)
+    dialect = conn.dialect.name
+    carried = dialect == "postgresql"
+    matches = _matches(table, account_id, where, order, dialect, carried, gathered)
+    page = _sorted(table, account_id, matches, order, carried).offset(offset).limit(size)
     with plan_kept(conn) if kept else nullcontext():
         return _ids(conn, page)
 
@@ -267,6 +278,18 @@ def sorted_up_to(end: int, population: int | None) -> int:
         else:
             low = middle
     return low
+
+
+def sorted_carried_up_to(end: int, population: int | None) -> int:
+    """The most matches worth sorting for a page ending at `end` among `population`
+    records, where gathering them carries their sort keys (no read of a record to sort
+    it): n carried keys sort in about n steps of a walk's cost over CARRIED_SORT_SHARE,
+    against end * population / n steps to walk, so sorting pays below the square root
+    of CARRIED_SORT_SHARE * end * population; never fewer than sorted_up_to sorts."""
+    least = sorted_up_to(end, population)
+    if population is None:
+        return least
+    return max(least, min(math.isqrt(CARRIED_SORT_SHARE * end * population), MAX_REACHABLE))
 
 
 def population_decides(total: int) -> bool:
@@ -322,34 +345,35 @@ def _matches(
     account_id: int,
     where: Sequence[ColumnElement[bool]],
     order: Order,
-    postgres: bool,
+    dialect: str,
+    carried: bool,
     limit: int | None = None,
 ) -> CTE:
     # MATERIALIZED keeps the planner from walking the sort index past every non-match:
     # the few matches come through the filters' indexes and are sorted afterwards.
     # SQLite gathers ids only (an index on the filtered column covers them) and reads
-    # their sort keys by primary key; PostgreSQL hashed the whole sort index for that
-    # join (23 ms for 5,000 matches), so there the matches carry their keys (3 ms).
-    columns = [table.c.id.label("id")] + ([order.column.label("key")] if postgres else [])
-    dialect = "postgresql" if postgres else "sqlite"
+    # their sort keys by primary key, unless `carried`; PostgreSQL hashed the whole sort
+    # index for that join (23 ms for 5,000 matches), so there the matches carry their
+    # keys (3 ms).
+    columns = [table.c.id.label("id")] + ([order.column.label("key")] if carried else [])
     statement = _gathered(table, account_id, where, dialect, columns, limit)
     return statement.cte("matches").prefix_with("MATERIALIZED")
 
 
 def _sorted(
-    table: Table, account_id: int, matches: CTE, order: Order, postgres: bool
+    table: Table, account_id: int, matches: CTE, order: Order, carried: bool
 ) -> Select[Any]:
-    """The gathered matches' ids in the page order."""
+    """The gathered matches' ids in the page order (their sort keys `carried`, or read)."""
     statement = select(matches.c.id)
-    if not postgres:
+    if not carried:
         statement = statement.join(
             table, (table.c.account_id == account_id) & (table.c.id == matches.c.id)
         )
-    return statement.order_by(*_page_order(matches, order, postgres))
+    return statement.order_by(*_page_order(matches, order, carried))
 
 
-def _page_order(matches: CTE, order: Order, postgres: bool) -> list[ColumnElement[Any]]:
-    key = matches.c.key if postgres else order.column
+def _page_order(matches: CTE, order: Order, carried: bool) -> list[ColumnElement[Any]]:
+    key = matches.c.key if carried else order.column
     return [key.is_(None), _direction(key, order.descending), matches.c.id]
 
 
