@@ -49,7 +49,7 @@ def record_indexes(declaration: Declaration) -> list[Index]:
     columns = indexed_columns(declaration)
     indexes = [Index(f"ix_{table}_{c}", "account_id", c, "id", *flag) for c in columns]
     if flag:
-        indexes.append(Index(f"ix_{table}_id_{flag[0]}", "account_id", "id", *flag))
+        indexes.append(Index(id_flag_name(table, flag[0]), "account_id", "id", *flag))
         indexes.append(flag_set_index(table, flag[0]))
     if declaration.address is not None:
         indexes += _padded(table, flag)
@@ -75,6 +75,11 @@ def flag_set_index(table: str, flag: str) -> Index:
 
 def flag_set_name(table: str, flag: str) -> str:
     return f"ix_{table}_{flag}_set"
+
+
+def id_flag_name(table: str, flag: str) -> str:
+    """The index of (account_id, id, flag): a record's flag read by its id alone."""
+    return f"ix_{table}_id_{flag}"
 
 
 def ranged_index(table: str, part: str, column: str, carried: list[str]) -> Index:
