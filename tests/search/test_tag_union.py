@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from tests.conftest import BACKENDS, empty_engine
 from tests.copper import new_account
-from tests.search.statements import statements_run
+from tests.search.statements import Ran, statements_run
 from verdigris.domain.types import RecordType
 from verdigris.parsing.records import Changes
 from verdigris.parsing.search import parse_search
@@ -44,12 +44,13 @@ def _holders(tags: list[str]) -> int:
     return sum(1 for n in range(PEOPLE) if any(n % TAGS[tag] == 0 for tag in tags))
 
 
-def _counted(engine: Engine, account: int, tags: list[str]) -> tuple[int, list[str]]:
-    """X-PW-TOTAL of people holding ANY of `tags`, and the statements that read postings."""
+def _counted(engine: Engine, account: int, tags: list[str]) -> tuple[int, Ran]:
+    """X-PW-TOTAL of people holding ANY of `tags`, and the statements that counted
+    postings, with their parameters."""
     search = parse_search(RecordType.PERSON, {"tags": tags, "page_size": 1}, {}, dict)
     with read(engine) as conn, statements_run(conn) as ran:
         _, total = run_search(conn, account, 1, 0, search)
-    return total, [s for s, _ in ran if "count(" in s and "record_tags" in s]
+    return total, [(s, p) for s, p in ran if "count(" in s and "record_tags" in s]
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,14 @@ def test_sqlite_merges_postings_held_alike(account: tuple[Engine, int]) -> None:
     total, counting = _counted(engine, account_id, ["two", "three"])
     assert total == _holders(["two", "three"])
     # 30 holders of "three" against 45 of "two": 75 entries merged, 30 seeks.
-    assert ("EXCEPT" in counting[0]) == (engine.dialect.name == "sqlite")
+    ((statement, params),) = counting
+    assert ("EXCEPT" in statement) == (engine.dialect.name == "sqlite")
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            explained = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            plan = [row[-1] for row in explained]
+        assert "MERGE (EXCEPT)" in plan, plan  # both runs read in record order, not sorted
+        assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
 def test_a_tag_far_less_held_seeks_the_tags_before_it(account: tuple[Engine, int]) -> None:
@@ -78,7 +86,8 @@ def test_a_tag_far_less_held_seeks_the_tags_before_it(account: tuple[Engine, int
     total, counting = _counted(engine, account_id, ["two", "eighty"])
     assert total == _holders(["two", "eighty"])
     # 2 holders of "eighty" against 45 of "two": 47 entries merged, 2 seeks (16 entries).
-    assert "EXCEPT" not in counting[0]
+    ((statement, _),) = counting
+    assert "EXCEPT" not in statement
 
 
 def test_postgresql_never_merges() -> None:
