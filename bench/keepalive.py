@@ -25,8 +25,9 @@ class Answer:
 
 CLOSED_WHILE_IDLE = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
 """What sending on a kept connection raises when the server closed it while it sat idle:
-uvicorn closes a keep-alive connection after 5 s without a request, as a raw query of a
-few seconds leaves the bench's (PostgreSQL's `three_broad` at 200: 2.4-3.8 s)."""
+uvicorn closes a keep-alive connection after 5 s without a request, and the bench's
+waits that long behind raw SQL of a few seconds (PostgreSQL's `three_broad` at 200:
+2.4-3.8 s)."""
 
 
 class KeepAlive:
