@@ -3,7 +3,7 @@ and the record table; plus the two shapes every child-table filter takes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -215,6 +215,19 @@ class Scope:
         the runs (people holding two common tags: 146 -> 42 ms, where a seek per row of
         the first tag was the plan). PostgreSQL hashes an INTERSECT (132 ms) and keeps
         the seeks (58 ms)."""
+        return self.merged(intersect, child, column, values, conditions)
+
+    def merged(
+        self,
+        combine: Callable[..., CompoundSelect[Any]],
+        child: Table,
+        column: ColumnElement[Any],
+        values: Sequence[Any],
+        conditions: tuple[ColumnElement[bool], ...] = (),
+    ) -> CompoundSelect[Any]:
+        """Each value's record ids (its run of `child`'s value index, in record order)
+        combined by `combine` (`intersect`, `except_`) and ordered by record: SQLite then
+        merges the runs as it reads them, sorting nothing."""
         each = [self.child_rows(child, *conditions, column == value) for value in values]
-        both = intersect(*each)
-        return both.order_by(both.selected_columns[0])
+        combined = combine(*each)
+        return combined.order_by(combined.selected_columns[0])

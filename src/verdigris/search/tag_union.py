@@ -46,10 +46,8 @@ def _first_holders(
     """The records holding `tag` and none of `before`."""
     tags = schema.record_tags
     if _merge_pays(scope, counts, tag, before):
-        each = [scope.child_rows(tags, tags.c.tag_key == key) for key in (tag, *before)]
-        merged = except_(*each)
-        ordered = merged.order_by(merged.selected_columns[0]).subquery()
-        return select(ordered.c.record_id)
+        merged = scope.merged(except_, tags, tags.c.tag_key, [tag, *before]).subquery()
+        return select(merged.c.record_id)
     posting, other = tags.alias("posting"), tags.alias("other")
     same_record = other.c.record_id == posting.c.record_id
     held_before = scope.child_rows(other, in_values(other.c.tag_key, before), same_record)
