@@ -204,6 +204,12 @@ def _compare(engine: Engine, world: World, body: dict[str, Any]) -> None:
         # SQLite told to start from an address value's index whatever its ranges reach.
         with mock.patch.object(steering, "WIDER", 0):
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
+        # SQLite told to start from the filter of fewest matches whatever the ranges
+        # reach, a tag's postings merged with an address value's records wherever both
+        # filter (steering._merged_start).
+        with (mock.patch.object(steering, "WIDER", 0),
+              mock.patch.object(steering, "ROW_READ_COST", 10**9)):  # fmt: skip
+            assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
         # A name alone in the default order, by the general plan (no token rows suffice).
         with mock.patch.object(token_pages, "MOST_POSTINGS", 0):
             assert run_search(conn, dataset.ACCOUNT, user, dataset.NOW, search) == expected, body
@@ -280,6 +286,43 @@ def _sort_column_filtered(world: World) -> st.SearchStrategy[dict[str, Any]]:
 def test_a_filter_on_the_sort_column_among_others(loaded: Engine, data: st.DataObject) -> None:
     _compare(loaded, PEOPLE, data.draw(_sort_column_filtered(PEOPLE)))
     _compare(loaded, LEADS, data.draw(_sort_column_filtered(LEADS)))
+
+
+ADDRESS_PARTS = ("city", "state", "postal_code", "country")
+RANGE_KEYS = ("minimum_interaction_count", "maximum_created_date", "minimum_modified_date")
+
+
+def _tag_and_address(world: World) -> st.SearchStrategy[dict[str, Any]]:
+    """ANY or ALL of one tag, an address value and a range or none: SQLite may start from
+    the tag's postings merged with the value's records (steering._merged_start)."""
+    strategies = _filters(world)
+    tag = _pool(dataset.TAGS)
+    tags = st.lists(tag, min_size=1, max_size=1) | st.fixed_dictionaries(
+        {"value": st.lists(tag, min_size=1, max_size=1), "option": st.sampled_from(["ANY", "ALL"])}
+    )
+    keys = st.tuples(st.sampled_from(ADDRESS_PARTS), st.sampled_from((None, *RANGE_KEYS)))
+    filters = keys.flatmap(
+        lambda pair: st.fixed_dictionaries(
+            {"tags": tags} | {k: strategies[k] for k in pair if k is not None}
+        )
+    )
+    paging = st.fixed_dictionaries(
+        {},
+        optional={
+            "sort_by": st.sampled_from(["date_modified", "first_name", "interaction_count"]),
+            "sort_direction": st.sampled_from(["asc", "desc"]),
+            "page_size": st.sampled_from([1, 3, 20]),
+            "page_number": st.integers(1, 3),
+        },
+    )
+    return st.tuples(filters, paging).map(lambda both: {**both[0], **both[1]})
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_tag_with_an_address_value(loaded: Engine, data: st.DataObject) -> None:
+    _compare(loaded, PEOPLE, data.draw(_tag_and_address(PEOPLE)))
+    _compare(loaded, LEADS, data.draw(_tag_and_address(LEADS)))
 
 
 @pytest.mark.parametrize("sort_by", sorted(set(PERSON.sort_keys)))
