@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests.search.statements import Ran, statements_run
 from verdigris.domain.paging import MAX_REACHABLE
 from verdigris.domain.types import RecordType
 from verdigris.parsing.search import parse_search
+from verdigris.search import execute
 from verdigris.search.execute import run_search
 from verdigris.search.paging import (
     CARRIED_SORT_SHARE,
@@ -54,6 +56,33 @@ def test_carried_keys_are_sorted_while_sorting_costs_less_than_the_walk(
         # n keys sort at 1/CARRIED_SORT_SHARE of a step each, against end * population / n
         # steps: sorting pays up to `most` matches, not one more.
         assert most**2 <= CARRIED_SORT_SHARE * end * population < (most + 1) ** 2
+
+
+RARE_TAG_IN_A_WINDOW = {"tags": ["segment 4"], "country": "ES", "minimum_modified_date": 1,
+                       "sort_by": "date_modified", "page_size": 20}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tag_held", "key_read", "sorted_in_one_pass"),
+    [(8_000, True, True), (8_000, False, False), (9_000, True, False)],
+)
+def test_postgresql_sorts_keys_a_filter_reads_where_the_counters_bound_the_matches(
+    tag_held: int, key_read: bool, sorted_in_one_pass: bool
+) -> None:
+    """A modified window sorted by `date_modified`, with a tag and a country: PostgreSQL
+    counts and sorts in one pass where the tag's holders (the fewest the counters know)
+    are within what sorting carried keys pays for, sqrt(4 x 20 x 1,000,000) = 8,944;
+    without keys read, within what sorting pays for otherwise (4,471)."""
+    search = parse_search(RecordType.LEAD, RARE_TAG_IN_A_WINDOW, {}, dict)
+    scope = SimpleNamespace(conn=SimpleNamespace(dialect=SimpleNamespace(name="postgresql")))
+    held = {"tags": tag_held, "country": 57_000}
+    population = 1_000_000
+    most = execute._sorted_in_one_pass(
+        scope,  # type: ignore[arg-type]
+        search, held.get, lambda: population, key_read,
+    )  # fmt: skip
+    bound = (sorted_carried_up_to if key_read else sorted_up_to)(20, population)
+    assert most == (bound if sorted_in_one_pass else None)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
