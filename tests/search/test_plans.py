@@ -268,6 +268,25 @@ def test_sqlite_starts_from_a_tag_held_by_fewer_records_than_the_address_value(
     assert not any("country" in step or "date_modified" in step for step in plan), plan
 
 
+TAG_AND_RANGE = {"tags": ["vip"], "minimum_modified_date": 10, "maximum_modified_date": 20}
+
+
+@pytest.mark.parametrize(("tag_held", "from_the_tag"), [(60_000, True), (90_000, False)])
+def test_a_wide_range_beside_a_tag_of_many_is_probed_further_without_an_address_value(
+    sqlite_conn: Connection, tag_held: int, from_the_tag: bool
+) -> None:
+    """A tag of 60,000 and a modified window, no address value to start from: the range
+    is probed up to five times the tag's holders (MAX_LONE_PROBE), and where it reaches
+    that many the search starts from the tag (leads over most of the span: 290 -> 117
+    ms); past the probe's bound SQLite keeps its start, the range."""
+    reaches_its_limit = lambda *args: args[-1]  # noqa: E731
+    with mock.patch.object(steering, "count_up_to", reaches_its_limit):
+        plan = _steered(sqlite_conn, TAG_AND_RANGE, address_matches=0, tags=tag_held)
+    assert any("record_tags" in s and "tag_key=?" in s for s in plan), plan
+    from_the_range = any("date_modified>?" in step for step in plan)
+    assert from_the_range is not from_the_tag, plan
+
+
 @pytest.mark.parametrize("country", ["US", {"value": "US", "allow_empty": True}])
 def test_a_tag_held_by_fewer_records_is_merged_with_the_address_values_records(
     sqlite_conn: Connection, country: object
