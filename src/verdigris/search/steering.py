@@ -55,7 +55,8 @@ MAX_PROBE = 200_000
 """Index entries a range's probe may count (about 30 ms on a slow 2-core machine): an
 anchor held by more than MAX_PROBE / WIDER records leaves SQLite its choice (with one
 range; with two, more than MAX_PROBE * OUT_OF_ORDER), since the probe would cost
-about what steering could save."""
+about what steering could save (one range beside no address value indexed with it:
+MAX_LONE_PROBE)."""
 MAX_LONE_PROBE = 400_000
 """Index entries one range's probe may count (about 28 ms) where no address value is
 indexed with the range (Address.ranged) to start from instead: SQLite's own start, the
@@ -90,7 +91,9 @@ def steer(
     An address value indexed with a range's column (Address.ranged) starts from that
     index, the range on it; where every filter is too broad to probe, such a value is
     the start even when another filter counts fewer matches. An address value at the
-    start is counted and gathered case by case (dialect.by_case)."""
+    start is counted and gathered case by case (dialect.by_case). A start of one tag
+    whose rows an address value is tested on is merged with that value's records where
+    that reads fewer entries (_merged_start)."""
     if conn.dialect.name != "sqlite" or len(clauses) < 2:
         return dict(clauses)
     ranges = _ranges(search)
@@ -208,11 +211,11 @@ def _merged_start(
     run = first.ids() if isinstance(first, RowTest) and first.ids is not None else None
     if not isinstance(run, Select):  # several runs: their ids are not in record order
         return clauses
-    values = {k: c for k, c in clauses.items() if isinstance(c, AnyCase) and k in anchors}
-    value = min(values, key=anchors.__getitem__, default=None)
-    if value is None or anchors[start] + anchors[value] >= ROW_READ_COST * anchors[start]:
+    addresses = {k: c for k, c in clauses.items() if isinstance(c, AnyCase) and k in anchors}
+    fewest = min(addresses, key=anchors.__getitem__, default=None)
+    if fewest is None or anchors[start] + anchors[fewest] >= ROW_READ_COST * anchors[start]:
         return clauses
-    both = intersect(_records_of(values[value]), run)
+    both = intersect(_records_of(addresses[fewest]), run)
     merged = table.c.id.in_(both.order_by(both.selected_columns[0]))
     return clauses | {start: RowTest(merged, first.row, first.ids, first.seeks, first.gathers)}
 
