@@ -229,5 +229,10 @@ class Scope:
         combined by `combine` (`intersect`, `except_`) and ordered by record: SQLite then
         merges the runs as it reads them, sorting nothing."""
         each = [self.child_rows(child, *conditions, column == value) for value in values]
-        combined = combine(*each)
-        return combined.order_by(combined.selected_columns[0])
+        return in_record_order(combine(*each))
+
+
+def in_record_order(combined: CompoundSelect[Any]) -> CompoundSelect[Any]:
+    """`combined` ordered by its one column, the record: SQLite then merges its parts'
+    runs (each read from an index in record order) as it reads them, sorting nothing."""
+    return combined.order_by(combined.selected_columns[0])

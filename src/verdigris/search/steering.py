@@ -30,6 +30,7 @@ from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.declaration import FilterKind
 from verdigris.parsing.search import Search
 from verdigris.search.paging import count_up_to
+from verdigris.search.scope import in_record_order
 from verdigris.storage.dialect import AnyCase, RowTest, row_wise
 
 Clause = ColumnElement[bool]
@@ -215,16 +216,14 @@ def _merged_start(
     fewest = min(addresses, key=anchors.__getitem__, default=None)
     if fewest is None or anchors[start] + anchors[fewest] >= ROW_READ_COST * anchors[start]:
         return clauses
-    both = intersect(_records_of(addresses[fewest]), run)
-    merged = table.c.id.in_(both.order_by(both.selected_columns[0]))
+    merged = table.c.id.in_(in_record_order(intersect(_records_of(addresses[fewest]), run)))
     return clauses | {start: RowTest(merged, first.row, first.ids, first.seeks, first.gathers)}
 
 
 def _records_of(value: AnyCase) -> Select[Any]:
     """The ids of an address value's records in record order: each case's run of its own
     index, merged (SQLite flattens the subquery into the compound it is part of)."""
-    table = value.table
-    each = [select(table.c.id).where(value.scope, case) for case in value.cases]
+    each = value.case_ids()
     if len(each) == 1:
         return each[0]
     cases = union_all(*each).subquery()

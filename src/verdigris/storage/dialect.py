@@ -247,6 +247,10 @@ class AnyCase(ColumnElement[bool]):
         """The same cases, marked as where the search starts."""
         return AnyCase(self.table, self.scope, self.cases, start=True)
 
+    def case_ids(self) -> list[Select[Any]]:
+        """Each case's record ids, read from its own index (in record order)."""
+        return [select(self.table.c.id).where(self.scope, case) for case in self.cases]
+
 
 class Uncommon(ColumnElement[bool]):
     """A condition few records meet, where PostgreSQL would guess many: its planner
@@ -342,9 +346,8 @@ def _any_case(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(AnyCase, "sqlite")
 def _any_case_sqlite(element: AnyCase, compiler: SQLCompiler, **kw: Any) -> str:
-    table = element.table
-    ids = [select(table.c.id).where(element.scope, case) for case in element.cases]
-    return compiler.process(table.c.id.in_(union_all(*ids)), **kw)
+    ids = union_all(*element.case_ids())
+    return compiler.process(element.table.c.id.in_(ids), **kw)
 
 
 class RowTest(ColumnElement[bool]):
