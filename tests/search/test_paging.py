@@ -63,19 +63,28 @@ RARE_TAG_IN_A_WINDOW = {"tags": ["segment 4"], "country": "ES", "minimum_modifie
 
 
 @pytest.mark.parametrize(
-    ("tag_held", "key_read", "sorted_in_one_pass"),
-    [(8_000, True, True), (8_000, False, False), (9_000, True, False)],
+    ("tag_held", "country_held", "key_read", "sorted_in_one_pass"),
+    [
+        (8_000, 1_000_000, True, True),
+        (9_000, 1_000_000, True, False),
+        (20_000, 57_000, True, True),
+        (20_000, 500_000, True, False),
+        (8_000, 1_000_000, False, False),
+        (20_000, 57_000, False, True),
+    ],
 )
-def test_postgresql_sorts_keys_a_filter_reads_where_the_counters_bound_the_matches(
-    tag_held: int, key_read: bool, sorted_in_one_pass: bool
+def test_postgresql_sorts_keys_where_the_counters_bound_or_expect_the_matches_within_reach(
+    tag_held: int, country_held: int, key_read: bool, sorted_in_one_pass: bool
 ) -> None:
     """A modified window sorted by `date_modified`, with a tag and a country: PostgreSQL
-    counts and sorts in one pass where the tag's holders (the fewest the counters know)
-    are within what sorting carried keys pays for, sqrt(4 x 20 x 1,000,000) = 8,944;
-    without keys read, within what sorting pays for otherwise (4,471)."""
+    counts and sorts in one pass where the tag's holders (the fewest the counters know),
+    or the records expected in both (tag_held x country_held / 1,000,000, were they
+    independent), are within what sorting carried keys pays for, sqrt(4 x 20 x
+    1,000,000) = 8,944; without keys read, within what sorting pays for otherwise
+    (4,471)."""
     search = parse_search(RecordType.LEAD, RARE_TAG_IN_A_WINDOW, {}, dict)
     scope = SimpleNamespace(conn=SimpleNamespace(dialect=SimpleNamespace(name="postgresql")))
-    held = {"tags": tag_held, "country": 57_000}
+    held = {"tags": tag_held, "country": country_held}
     population = 1_000_000
     most = execute._sorted_in_one_pass(
         scope,  # type: ignore[arg-type]

@@ -173,12 +173,16 @@ def _sorted_in_one_pass(
     if not postgres:
         return up_to(end, population())
     # Its matches would carry their sort keys off the table: only when the counters bound
-    # them within the sorted pages' reach (and the records searched are read only then).
+    # them within the sorted pages' reach, or expect them within it (the records searched
+    # are read only then).
     fewest = _fewest_matches(search, matches)
     if fewest is None:
         return None
-    most = up_to(end, population())
-    return most if fewest <= most else None
+    searched = population()
+    most = up_to(end, searched)
+    if fewest <= most or _expected_matches(search, matches, searched) <= most:
+        return most
+    return None
 
 
 def _specs(search: Search) -> dict[str, Filter]:
@@ -218,6 +222,21 @@ def _fewest_matches(search: Search, matches: Callable[[str], int | None]) -> int
     """At most this many records match: the fewest of any one filter the counters know."""
     known = [n for n in map(matches, search.filters) if n is not None]
     return min(known, default=None)
+
+
+def _expected_matches(
+    search: Search, matches: Callable[[str], int | None], population: int
+) -> float:
+    """The records expected to meet every filter the counters know, were the filters
+    independent: the population times each filter's share of it. A rare tag in a
+    country (leads of "segment 4" in Spain: 16,982 holders, 6% of leads in Spain) is
+    expected to hold about 1,000 (447 within the search's window), where the tag's
+    holders alone exceed the bound of one pass at a page of 20 (8,715)."""
+    expected = float(population)
+    for n in map(matches, search.filters):
+        if n is not None:
+            expected *= n / max(population, 1)
+    return expected
 
 
 def _least_held_tag_first(scope: Scope, search: Search) -> tuple[Search, dict[str, int]]:
