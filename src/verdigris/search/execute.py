@@ -175,12 +175,12 @@ def _sorted_in_one_pass(
     # Its matches would carry their sort keys off the table: only when the counters bound
     # them within the sorted pages' reach, or expect them within it (the records searched
     # are read only then).
-    fewest = _fewest_matches(search, matches)
-    if fewest is None:
+    counted = _counted_matches(search, matches)
+    if not counted:
         return None
     searched = population()
     most = up_to(end, searched)
-    if fewest <= most or _expected_matches(search, matches, searched) <= most:
+    if min(counted) <= most or _expected_matches(counted, searched) <= most:
         return most
     return None
 
@@ -218,24 +218,21 @@ def _one_index_gathers(search: Search) -> bool:
     )
 
 
-def _fewest_matches(search: Search, matches: Callable[[str], int | None]) -> int | None:
-    """At most this many records match: the fewest of any one filter the counters know."""
-    known = [n for n in map(matches, search.filters) if n is not None]
-    return min(known, default=None)
+def _counted_matches(search: Search, matches: Callable[[str], int | None]) -> list[int]:
+    """The records meeting each filter the counters know (the fewest of them bound the
+    search's matches)."""
+    return [n for n in map(matches, search.filters) if n is not None]
 
 
-def _expected_matches(
-    search: Search, matches: Callable[[str], int | None], population: int
-) -> float:
-    """The records expected to meet every filter the counters know, were the filters
+def _expected_matches(counted: list[int], population: int) -> float:
+    """The records expected to meet every filter of `counted`, were the filters
     independent: the population times each filter's share of it. A rare tag in a
     country (leads of "segment 4" in Spain: 16,982 holders, 6% of leads in Spain) is
     expected to hold about 1,000 (447 within the search's window), where the tag's
     holders alone exceed the bound of one pass at a page of 20 (8,715)."""
     expected = float(population)
-    for n in map(matches, search.filters):
-        if n is not None:
-            expected *= n / max(population, 1)
+    for n in counted:
+        expected *= n / max(population, 1)
     return expected
 
 
