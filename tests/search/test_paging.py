@@ -189,3 +189,23 @@ def test_a_page_past_the_matches_still_has_their_total(loaded: Engine) -> None:
     found, _ = _searched(loaded, body)
     assert found == ([], reference.search(PEOPLE, body, 2, dataset.NOW)[1])
     assert found[1] > 0
+
+
+@pytest.mark.parametrize(
+    ("record_type", "world", "table", "records_read"),
+    [(RecordType.PERSON, PEOPLE, "people", False), (RecordType.LEAD, LEADS, "leads", True)],
+)
+def test_records_followed_are_counted_from_the_followers_rows(
+    loaded: Engine, record_type: RecordType, world: reference.World, table: str, records_read: bool
+) -> None:
+    """People followed are the user's followers rows, counted from their primary key
+    alone; leads followed still read each lead, to leave the converted ones out."""
+    body = {"followed": 1, "page_size": 5}
+    search = parse_search(record_type, body, {}, dict)
+    with statements_run(loaded) as ran, read(loaded) as conn:
+        found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
+    assert found == reference.search(world, body, 2, dataset.NOW)
+    assert found[1] > 5
+    (count,) = [statement for statement, _ in ran if "count(" in statement]
+    assert "FROM followers" in count
+    assert (f"FROM {table}" in count) is records_read

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, and_, false, intersect, literal, or_, select
+from sqlalchemy import BigInteger, Float, Select, and_, false, intersect, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from verdigris.domain.declarations import declaration
 from verdigris.domain.declarations.declaration import Filter, FilterKind
 from verdigris.domain.declarations.fields import ADDRESS_KEYS
 from verdigris.domain.numbers import INT64_MAX, INT64_MIN
@@ -149,8 +150,20 @@ def _address(scope: Scope, spec: Filter, value: Equals) -> Clause:
 
 def _followed(scope: Scope, spec: Filter, which: int) -> Clause:
     followers = schema.followers
-    followed = scope.child_ids(followers, followers.c.user_id == scope.user_id)
+    mine = followers.c.user_id == scope.user_id
+    followed = scope.child_ids(followers, mine, once=_followed_once(scope, mine))
     return followed if which == 1 else ~followed
+
+
+def _followed_once(scope: Scope, mine: ColumnElement[bool]) -> Callable[[], Select[Any]] | None:
+    """The user's followers rows of the type, which count the records followed alone
+    from their primary key: a record's followers go with it (search_rows.delete_records).
+    Not for leads, whose converted ones would then be read from their own index and left
+    out: the 50,000 converted of 1,000,000 cost more than looking up each followed lead
+    (3,483 followed, SQLite: 5.1 -> 9.0 ms; people, none left out: 5.1 -> 0.3 ms)."""
+    if declaration(scope.record_type).converted_column is not None:
+        return None
+    return lambda: scope.child_rows(schema.followers, mine)
 
 
 def _age(scope: Scope, spec: Filter, seconds: int) -> Clause:
