@@ -113,10 +113,16 @@ def _searched(engine: Engine, body: dict[str, Any]) -> tuple[tuple[list[int], in
 def _searched_with_parameters(engine: Engine, body: dict[str, Any]) -> tuple[Any, Ran]:
     """run_search's answer and the statements it ran over the people table, with their
     parameters."""
-    search = parse_search(RecordType.PERSON, body, {}, dict)
+    found, ran = _run(engine, RecordType.PERSON, body)
+    return found, [(statement, params) for statement, params in ran if "FROM people" in statement]
+
+
+def _run(engine: Engine, record_type: RecordType, body: dict[str, Any]) -> tuple[Any, Ran]:
+    """run_search's answer for `body` on `record_type`, and every statement it ran."""
+    search = parse_search(record_type, body, {}, dict)
     with statements_run(engine) as ran, read(engine) as conn:
         found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
-    return found, [(statement, params) for statement, params in ran if "FROM people" in statement]
+    return found, ran
 
 
 def _counted_with_the_page(statements: list[str]) -> bool:
@@ -201,9 +207,7 @@ def test_records_followed_are_counted_from_the_followers_rows(
     """People followed are the user's followers rows, counted from their primary key
     alone; leads followed still read each lead, to leave the converted ones out."""
     body = {"followed": 1, "page_size": 5}
-    search = parse_search(record_type, body, {}, dict)
-    with statements_run(loaded) as ran, read(loaded) as conn:
-        found = run_search(conn, dataset.ACCOUNT, 2, dataset.NOW, search)
+    found, ran = _run(loaded, record_type, body)
     assert found == reference.search(world, body, 2, dataset.NOW)
     assert found[1] > 5
     (count,) = [statement for statement, _ in ran if "count(" in statement]

@@ -157,8 +157,9 @@ def _sorted_in_one_pass(
     costs more than counting them (100,000 leads created in a window: 17 -> 33 ms).
     `key_read`: a filter reads the sort keys, which are then sorted up to
     paging.sorted_carried_up_to of them (on PostgreSQL, where the counters bound the
-    matches within that: carried to each of a capped window's 100,001 matches, they
-    cost more than the count alone, 26 -> 43 ms)."""
+    matches within that, or expect them within it, _expected_matches: carried to each
+    of a capped window's 100,001 matches, they cost more than the count alone, 26 -> 43
+    ms)."""
     window = search.paging.window()
     if window is None:
         return None
