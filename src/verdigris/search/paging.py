@@ -138,7 +138,13 @@ def _gathered(
     """`columns` of the matches of `where`, up to `limit` of them, the cases of an address
     value apart where that reads fewer rows (dialect.by_case)."""
     scoped = [table.c.account_id == account_id]
-    parts = [select(*columns).where(*scoped, *w) for w in by_case(dialect, where)]
+    parts = []
+    for n, (part, alone) in enumerate(by_case(dialect, where), start=1):
+        found = select(*columns).where(*scoped, *part)
+        if alone is not None:
+            ids = select(table.c.id).where(alone).cte(f"case_{n}_ids").prefix_with("MATERIALIZED")
+            found = found.where(table.c.id.in_(select(ids.c.id)))
+        parts.append(found)
     statement = parts[0] if len(parts) == 1 else union_all(*parts)
     return statement if limit is None else statement.limit(limit)
 

@@ -279,10 +279,18 @@ def _uncommon_postgresql(element: Uncommon, compiler: SQLCompiler, **kw: Any) ->
     return f"({clause} IS TRUE AND {clause})"
 
 
-def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[list[ColumnElement[bool]]]:
+Part = tuple[list[ColumnElement[bool]], ColumnElement[bool] | None]
+"""The clauses of one part of a walk or of a gathering (by_case, walked_apart), and for
+a part whose records are gathered first by one clause (rather than walked, or read
+through another filter's index) that clause, which finds them through an index of its
+own."""
+
+
+def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[Part]:
     """`where` as the conjunctions whose matches add up to its own (the cases of an
     AnyCase are disjoint, so their matches are counted and gathered side by side, by
-    UNION ALL). On SQLite, one per case of the AnyCase the search starts from, that
+    UNION ALL), each with the clause its records are gathered by first where one is
+    (a Part). On SQLite, one per case of the AnyCase the search starts from, that
     case in its place: as `id IN` the gathered ids of every case, SQLite first stored
     them all and then looked each up by primary key (California's 227,000 people
     created over half the span with 2+ interactions counted in 660 ms that way, 228 ms
@@ -292,22 +300,33 @@ def by_case(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[list[Col
     planner reads an OR through a bitmap of each case's index, which then visits every
     row, where one case is a range of an index holding every column tested, read
     alone (New York's 27,000 leads created within a window: 251 -> 16 ms; 608 people
-    of a tag and a country within dates, gathered with their dates: 205 -> 50 ms)."""
+    of a tag and a country within dates, gathered with their dates: 205 -> 50 ms). A
+    combination with a value's padded case is gathered by that case alone, as a walk
+    gathers it (walked_apart): beside another filter's index, the planner judged the
+    padded case's partial index by the value's share of the table and chose the other
+    (California's leads created in a window with 3+ interactions: a bitmap of the
+    109,660 with 3+, 61,000 pages read for no match; 291 ms of a 300 ms search)."""
     if dialect == "sqlite":
         for i, clause in enumerate(where):
             if isinstance(clause, AnyCase) and clause.start:
-                return [_in_place(where, i, case) for case in clause.cases]
-        return [list(where)]
-    parts: list[list[ColumnElement[bool]]] = [[]]
+                return [(_in_place(where, i, case), None) for case in clause.cases]
+        return [(list(where), None)]
+    parts: list[Part] = [([], None)]
     for clause in where:
         cases = clause.cases if isinstance(clause, AnyCase) else [clause]
-        parts = [[*part, case] for part in parts for case in cases]
+        parts = [([*part, case], alone if alone is not None else _padded_alone(clause, case))
+                 for part, alone in parts for case in cases]  # fmt: skip
     return parts
 
 
-Part = tuple[list[ColumnElement[bool]], ColumnElement[bool] | None]
-"""The clauses of one part of a walk, and for a part whose matches are gathered (rather
-than walked) the clause that finds them through an index of its own."""
+def _padded_alone(
+    clause: ColumnElement[bool], case: ColumnElement[bool]
+) -> ColumnElement[bool] | None:
+    """The clause that gathers `case` of `clause` alone where it is a value's padded case
+    (the second of an AnyCase of two), else None."""
+    if isinstance(clause, AnyCase) and len(clause.cases) == 2 and case is clause.cases[1]:
+        return and_(clause.scope, case)
+    return None
 
 
 def walked_apart(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[Part]:
