@@ -110,6 +110,14 @@ def test_a_few_thousand_matches_walk_only_when_the_walk_is_shorter() -> None:
     assert not _walk_pays(4_000, 20, 1_000_000)  # ~5,000 steps: sorting is cheaper
 
 
+def test_more_matches_walk_up_to_a_few_steps_a_match() -> None:
+    """A step of a walk costs about a third of a match gathered and sorted (WALK_SHARE)."""
+    assert not _walk_pays(5_155, 200, 950_000)  # 7.2 steps a match: 71-100 ms walked, 36-52 sorted
+    assert _walk_pays(8_733, 200, 950_000)  # 2.5 steps a match: 49 ms walked, 55 sorted
+    assert _walk_pays(50_000, 2_000, 950_000)  # page 10 of 200: 0.76 steps a match
+    assert not _walk_pays(20_000, 2_000, 950_000)  # 4.75 steps a match
+
+
 def _counters(record_type: RecordType, body: dict[str, object]) -> CounterKey | None:
     search = parse_search(record_type, body, {}, dict)
     return counter_key(declaration(record_type), search.filters)
