@@ -141,7 +141,8 @@ def _gathered(
     limit: int | None,
 ) -> Select[Any] | CompoundSelect[Any]:
     """`columns` of the matches of `where`, up to `limit` of them, the cases of an address
-    value apart where that reads fewer rows (dialect.by_case)."""
+    value apart where that reads fewer rows, a part's records gathered first by the
+    clause by_case names for it (`case_<n>_ids`: a padded case on PostgreSQL)."""
     scoped = [table.c.account_id == account_id]
     parts = []
     for n, (part, alone) in enumerate(by_case(dialect, where), start=1):

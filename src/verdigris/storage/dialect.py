@@ -347,7 +347,7 @@ def walked_apart(dialect: str, where: Sequence[ColumnElement[bool]]) -> list[Par
             if isinstance(clause, AnyCase) and len(clause.cases) == 2:
                 value, padded = clause.cases
                 return [(_in_place(where, i, value), None),
-                        (_in_place(where, i, padded), and_(clause.scope, padded))]  # fmt: skip
+                        (_in_place(where, i, padded), _padded_alone(clause, padded))]  # fmt: skip
     return [(list(where), None)]
 
 
