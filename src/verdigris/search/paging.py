@@ -148,8 +148,7 @@ def _gathered(
     for n, (part, alone) in enumerate(by_case(dialect, where), start=1):
         found = select(*columns).where(*scoped, *part)
         if alone is not None:
-            ids = select(table.c.id).where(alone).cte(f"case_{n}_ids").prefix_with("MATERIALIZED")
-            found = found.where(table.c.id.in_(select(ids.c.id)))
+            found = found.where(_among_gathered(table, alone, f"case_{n}_ids"))
         parts.append(found)
     statement = parts[0] if len(parts) == 1 else union_all(*parts)
     return statement if limit is None else statement.limit(limit)
@@ -490,8 +489,7 @@ def _first_entries(
         key: ColumnElement[Any] = column
         ids: ColumnElement[Any] = id_
         if gathered is not None:  # CTEs: the planner reads them without the LIMIT around
-            alone = select(id_).where(gathered).cte(f"gathered_{n}_ids")
-            entries = entries.where(id_.in_(select(alone.prefix_with("MATERIALIZED").c.id)))
+            entries = entries.where(_among_gathered(table, gathered, f"gathered_{n}_ids"))
             found = entries.cte(f"gathered_{n}").prefix_with("MATERIALIZED")
             entries, key, ids = select(found.c.id, found.c.key), found.c.key, found.c.id
         else:
@@ -501,6 +499,13 @@ def _first_entries(
     if len(firsts) == 1:
         return firsts[0]
     return union_all(*(select(f.c.id, f.c.key) for f in firsts)).subquery()
+
+
+def _among_gathered(table: Table, clause: ColumnElement[bool], name: str) -> ColumnElement[bool]:
+    """`id IN` the ids `clause` finds through its own index, gathered first (a
+    MATERIALIZED CTE `name`: the planner estimates them apart, from the clause alone)."""
+    alone = select(table.c.id).where(clause).cte(name).prefix_with("MATERIALIZED")
+    return table.c.id.in_(select(alone.c.id))
 
 
 def _bound(
